@@ -1,0 +1,79 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { PageName } from './ad-need';
+import { Ad } from './offer';
+import './formats';
+
+// The contract between the browser and the web service: HTTP bodies and
+// WebSocket frames. Documented in the README; scripts depend on it.
+
+export const LoginRequest = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export type LoginRequest = Static<typeof LoginRequest>;
+
+export const Customer = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  email: Type.String(),
+  city: Type.String(),
+  loyaltyTier: Type.String(),
+});
+export type Customer = Static<typeof Customer>;
+
+export const SessionResponse = Type.Object({ customer: Customer });
+export type SessionResponse = Static<typeof SessionResponse>;
+
+export const ErrorResponse = Type.Object({ error: Type.String() });
+export type ErrorResponse = Static<typeof ErrorResponse>;
+
+/** Browser to server: the customer opened a page; fire a new need and a new race. */
+export const PageView = Type.Object({ type: Type.Literal('page'), page: PageName });
+export type PageView = Static<typeof PageView>;
+export const pageViewValidator = TypeCompiler.Compile(PageView);
+
+export const ServedBy = Type.Object({ service: Type.String(), version: Type.String(), instance: Type.String() });
+export type ServedBy = Static<typeof ServedBy>;
+
+/** Server to browser: the winning ad (or the house ad) for one need. */
+export const AdMessage = Type.Object({
+  type: Type.Literal('ad'),
+  needId: Type.String(),
+  ad: Ad,
+  servedBy: ServedBy,
+  latencyMs: Type.Number(),
+});
+export type AdMessage = Static<typeof AdMessage>;
+
+export const RaceReply = Type.Object({
+  version: Type.String(),
+  latencyMs: Type.Number(),
+  won: Type.Boolean(),
+  shadow: Type.Boolean(),
+  /** Arrived after the race closed at its deadline. */
+  late: Type.Boolean(),
+});
+export type RaceReply = Static<typeof RaceReply>;
+
+/**
+ * Server to browser: every version's answer to one need, in order of arrival.
+ * Sent when the race closes, and again if a late reply arrives afterwards.
+ */
+export const RaceMessage = Type.Object({
+  type: Type.Literal('race'),
+  needId: Type.String(),
+  deadlineMs: Type.Number(),
+  replies: Type.Array(RaceReply),
+});
+export type RaceMessage = Static<typeof RaceMessage>;
+
+export const ErrorMessage = Type.Object({ type: Type.Literal('error'), message: Type.String() });
+export type ErrorMessage = Static<typeof ErrorMessage>;
+
+export const ServerMessage = Type.Union([AdMessage, RaceMessage, ErrorMessage]);
+export type ServerMessage = Static<typeof ServerMessage>;
+export const serverMessageValidator = TypeCompiler.Compile(ServerMessage);

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'race',
+  preset: '../../jest.preset.js',
+};

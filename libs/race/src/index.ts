@@ -1,0 +1,2 @@
+export * from './race-table';
+export * from './version-roster';

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'service-runtime',
+  preset: '../../jest.preset.js',
+};

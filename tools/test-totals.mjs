@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Runs a test command and closes with one line of totals over every Jest
+// project it ran: "N passed, N failed". Usage: node tools/test-totals.mjs <command...>
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('../dist/test-totals/', import.meta.url));
+const [command, ...args] = process.argv.slice(2);
+if (!command) {
+  console.error('usage: node tools/test-totals.mjs <command> [args...]');
+  process.exit(2);
+}
+
+rmSync(dir, { recursive: true, force: true });
+const run = spawnSync(command, args, { stdio: 'inherit' });
+
+let files = [];
+try {
+  files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+} catch {
+  // no project reported: every suite failed to start, or none ran
+}
+const totals = files.map((f) => JSON.parse(readFileSync(dir + f, 'utf8')));
+totals.sort((a, b) => a.project.localeCompare(b.project));
+const sum = (key) => totals.reduce((n, t) => n + t[key], 0);
+
+console.log('\nTest totals by project:');
+for (const t of totals) console.log(`  ${t.project.padEnd(20)} ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
+const failed = sum('failed') + (run.status === 0 ? 0 : totals.length === 0 ? 1 : 0);
+console.log(`${sum('passed')} passed, ${failed} failed`);
+process.exit(run.status ?? 1);
