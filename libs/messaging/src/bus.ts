@@ -1,0 +1,340 @@
+import type { Envelope, MessageContract } from '@ad-race/contracts';
+import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options, type RecoveringChannelModel } from 'amqplib';
+import { performance } from 'node:perf_hooks';
+import { DEAD_LETTERS, Topology, type ExchangeName, type QueueKind } from './topology';
+
+/** The logging the bus needs: pino's shape, so a service passes its own logger. */
+export interface BusLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What the bus knows about a delivery before (and without) parsing its body. */
+export interface MessageMeta {
+  queue: string;
+  messageId: string | undefined;
+  /** The id of the message this one answers (for a solution: the need). */
+  correlationId: string | undefined;
+  messageName: string | undefined;
+  producerVersion: string | undefined;
+  redelivered: boolean;
+  /** performance.now() when the delivery reached this process. */
+  receivedAt: number;
+}
+
+export interface Subscription<M extends Envelope> {
+  exchange: ExchangeName;
+  queue: QueueKind;
+  contract: MessageContract<M>;
+  /**
+   * A cheap look at the AMQP properties before the body is parsed. Returning
+   * false means "not for me": the message is acknowledged and dropped.
+   */
+  wants?(meta: MessageMeta): boolean;
+  /** Acknowledged when this returns (or its promise resolves); dead-lettered if it throws. */
+  handle(message: M, meta: MessageMeta): void | Promise<void>;
+}
+
+export interface BusHooks {
+  /** A message that failed its contract was dead-lettered. */
+  invalid?(meta: MessageMeta, reason: string): void;
+  /** A message past its deadline was dropped unanswered. */
+  expired?(meta: MessageMeta, message: Envelope): void;
+  connectionChanged?(connected: boolean): void;
+}
+
+export interface BusOptions {
+  url: string;
+  /** Prefix of every exchange and queue, so several stacks can share one broker. */
+  namespace: string;
+  /** This process: names its own queues and its connection in the management UI. */
+  instance: string;
+  logger: BusLogger;
+  /** Unacknowledged messages a consumer may hold; 100 to 300 gives RabbitMQ its best throughput. */
+  prefetch?: number;
+  hooks?: BusHooks;
+  /** How long close() waits for messages being handled. */
+  drainTimeoutMs?: number;
+}
+
+/** The bus is not connected right now; the message was not published. Try again later. */
+export class BusUnavailableError extends Error {
+  constructor() {
+    super('not connected to the message broker');
+    this.name = 'BusUnavailableError';
+  }
+}
+
+const MAX_REASON_LENGTH = 1000;
+
+/**
+ * The connection to RabbitMQ: the only code in ad-race that uses amqplib.
+ *
+ * Subscribe first, then start(). The connection recovers by itself (amqplib's
+ * built-in recovery); `setup` declares the whole topology and starts every
+ * consumer again after each reconnect. Publishing uses a confirm channel: a
+ * publish resolves once the broker has the message. Consumers acknowledge
+ * manually, after their handler is done.
+ */
+export class Bus {
+  readonly topology: Topology;
+  private readonly subscriptions: Subscription<Envelope>[] = [];
+  private readonly prefetch: number;
+  private readonly hooks: BusHooks;
+  private readonly log: BusLogger;
+  private connection: RecoveringChannelModel | null = null;
+  private model: ChannelModel | null = null;
+  private publisher: ConfirmChannel | null = null;
+  private consumer: { channel: Channel; tags: string[] } | null = null;
+  private drained: Promise<void> | null = null;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private connectWaiters: (() => void)[] = [];
+  private closing = false;
+
+  constructor(private readonly options: BusOptions) {
+    this.topology = new Topology(options.namespace, options.instance);
+    this.prefetch = options.prefetch ?? 200;
+    this.hooks = options.hooks ?? {};
+    this.log = options.logger;
+  }
+
+  get isConnected(): boolean {
+    return this.model !== null;
+  }
+
+  subscribe<M extends Envelope>(subscription: Subscription<M>): void {
+    if (this.connection) throw new Error('subscribe() before start(): the subscriptions are part of the topology');
+    this.subscriptions.push(subscription as unknown as Subscription<Envelope>);
+  }
+
+  /** Starts connecting and returns at once; the bus keeps (re)connecting until close(). */
+  async start(): Promise<void> {
+    if (this.connection) return;
+    const connection = await connect(this.options.url, {
+      clientProperties: { connection_name: this.options.instance },
+      noDelay: true, // a need is worthless in 250 ms: never let Nagle's algorithm hold a frame back
+      recovery: {
+        initialDelay: 100,
+        maxDelay: 5_000,
+        maxRetries: Infinity,
+        waitForConnect: false,
+        setup: (model: ChannelModel) => this.setup(model),
+      },
+    });
+    this.connection = connection;
+    connection.on('connect', () => {
+      this.log.info({ namespace: this.options.namespace }, 'connected to the message broker');
+      this.hooks.connectionChanged?.(true);
+      for (const resolve of this.connectWaiters.splice(0)) resolve();
+    });
+    connection.on('disconnect', (err: Error) => {
+      this.log.warn({ err: err.message }, 'lost the message broker; reconnecting');
+      this.hooks.connectionChanged?.(false);
+    });
+    connection.on('connect-failed', (err: Error) => this.log.warn({ err: err.message }, 'could not connect to the message broker'));
+    connection.on('error', (err: Error) => this.log.warn({ err: err.message }, 'message broker connection error'));
+    connection.on('blocked', (reason: string) => this.log.warn({ reason }, 'the broker blocked publishing'));
+  }
+
+  /** Resolves when the bus is connected and every consumer is running. */
+  connected(): Promise<void> {
+    if (this.isConnected) return Promise.resolve();
+    return new Promise((resolve) => this.connectWaiters.push(resolve));
+  }
+
+  /** Validates and publishes a message; resolves when the broker has confirmed it. */
+  async publish<M extends Envelope>(exchange: ExchangeName, contract: MessageContract<M>, message: M): Promise<void> {
+    const checked = contract.check(message);
+    if (!checked.ok) throw new Error(`refusing to publish an invalid message: ${checked.error}`);
+    await this.publishBytes(this.topology.exchange(exchange), contract.encode(message), propertiesOf(message));
+  }
+
+  /**
+   * Stops consuming, waits for the messages being handled, then closes the
+   * channels and the connection. Unacknowledged messages go back to their queue.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const consumer = this.consumer;
+    if (consumer) {
+      await Promise.all(consumer.tags.map((tag) => consumer.channel.cancel(tag).catch(() => undefined)));
+    }
+    await this.whenIdle(this.options.drainTimeoutMs ?? 5_000);
+    await this.connection?.close();
+    this.model = null;
+    this.publisher = null;
+    this.consumer = null;
+  }
+
+  private async setup(model: ChannelModel): Promise<void> {
+    const publisher = await model.createConfirmChannel();
+    const channel = await model.createChannel();
+    for (const ch of [publisher, channel]) {
+      ch.on('error', (err: Error) => this.log.warn({ err: err.message }, 'channel error'));
+      // A channel can die while its connection lives on (a broker-side error);
+      // closing the connection hands the whole repair to recovery and setup.
+      ch.on('close', () => {
+        if (!this.closing && this.model === model) model.close().catch(() => undefined);
+      });
+    }
+    model.on('close', () => {
+      if (this.model !== model) return;
+      this.model = null;
+      this.publisher = null;
+      this.consumer = null;
+      this.drained = null;
+    });
+
+    await this.topology.declareExchanges(channel);
+    await channel.prefetch(this.prefetch);
+    this.publisher = publisher;
+    const tags: string[] = [];
+    for (const subscription of this.subscriptions) {
+      const queue = await this.topology.declareQueue(channel, subscription.exchange, subscription.queue);
+      const { consumerTag } = await channel.consume(queue, (msg) => {
+        if (msg === null) {
+          this.log.warn({ queue }, 'the broker cancelled a consumer; reconnecting');
+          if (!this.closing) model.close().catch(() => undefined);
+          return;
+        }
+        void this.deliver(channel, subscription, queue, msg);
+      });
+      tags.push(consumerTag);
+      this.log.info({ queue }, 'consuming');
+    }
+    this.consumer = { channel, tags };
+    this.model = model;
+  }
+
+  private async deliver(channel: Channel, subscription: Subscription<Envelope>, queue: string, msg: ConsumeMessage): Promise<void> {
+    const meta = metaOf(msg, queue);
+    if (subscription.wants && !subscription.wants(meta)) {
+      ack(channel, msg);
+      return;
+    }
+    this.inFlight++;
+    try {
+      const decoded = subscription.contract.decode(msg.content);
+      if (!decoded.ok) {
+        await this.deadLetter(channel, msg, meta, decoded.error);
+        this.hooks.invalid?.(meta, decoded.error);
+        return;
+      }
+      const message = decoded.message;
+      if (message.deadline !== undefined && Date.parse(message.deadline) <= Date.now()) {
+        ack(channel, msg);
+        this.hooks.expired?.(meta, message);
+        return;
+      }
+      await subscription.handle(message, meta);
+      ack(channel, msg);
+    } catch (err) {
+      if (err instanceof BusUnavailableError) return; // left unacknowledged: redelivered after the reconnect
+      const reason = `handler failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.log.error({ err, queue, messageId: meta.messageId }, reason);
+      await this.deadLetter(channel, msg, meta, reason).catch(() => undefined);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** Moves a message to the namespace's dead-letter queue, with the reason, then acknowledges it. */
+  private async deadLetter(channel: Channel, msg: ConsumeMessage, meta: MessageMeta, reason: string): Promise<void> {
+    const p = msg.properties;
+    const short = reason.slice(0, MAX_REASON_LENGTH);
+    await this.publishBytes(this.topology.exchange(DEAD_LETTERS), msg.content, {
+      contentType: p.contentType,
+      messageId: p.messageId,
+      correlationId: p.correlationId,
+      type: p.type,
+      appId: p.appId,
+      timestamp: p.timestamp,
+      headers: { ...p.headers, 'x-dead-letter-reason': short, 'x-dead-letter-queue': meta.queue },
+    });
+    ack(channel, msg);
+    this.log.warn({ queue: meta.queue, messageId: meta.messageId, reason: short }, 'dead-lettered a message');
+  }
+
+  private async publishBytes(exchange: string, body: Buffer, properties: Options.Publish): Promise<void> {
+    if (this.drained) await this.drained;
+    const channel = this.publisher;
+    if (!channel) throw new BusUnavailableError();
+    await new Promise<void>((resolve, reject) => {
+      try {
+        const accepted = channel.publish(exchange, '', body, properties, (err) => (err ? reject(err) : resolve()));
+        if (!accepted && !this.drained) {
+          this.drained = new Promise<void>((done) => channel.once('drain', done)).then(() => {
+            this.drained = null;
+          });
+        }
+      } catch {
+        reject(new BusUnavailableError()); // the channel closed under us
+      }
+    });
+  }
+
+  private whenIdle(timeoutMs: number): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+function ack(channel: Channel, msg: ConsumeMessage): void {
+  try {
+    channel.ack(msg);
+  } catch {
+    // The channel closed: the broker requeues the message and delivers it again.
+  }
+}
+
+function header(msg: ConsumeMessage, name: string): string | undefined {
+  const value: unknown = msg.properties.headers?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function metaOf(msg: ConsumeMessage, queue: string): MessageMeta {
+  return {
+    queue,
+    messageId: msg.properties.messageId,
+    correlationId: msg.properties.correlationId,
+    messageName: msg.properties.type,
+    producerVersion: header(msg, 'producer-version'),
+    redelivered: msg.fields.redelivered,
+    receivedAt: performance.now(),
+  };
+}
+
+/** The AMQP properties of a message: what consumers can route and filter on without parsing it. */
+function propertiesOf(message: Envelope): Options.Publish {
+  const properties: Options.Publish = {
+    contentType: 'application/json',
+    messageId: message.id,
+    type: message.name,
+    appId: message.producer.service,
+    timestamp: Math.floor(Date.parse(message.createdAt) / 1000),
+    persistent: false,
+    headers: {
+      'schema-version': message.schemaVersion,
+      'producer-version': message.producer.version,
+      'producer-instance': message.producer.instance,
+    },
+  };
+  if (message.causationId) properties.correlationId = message.causationId;
+  if (message.deadline) {
+    // The broker drops the message once nobody can use it; consumers check the deadline too,
+    // since the broker only drops expired messages at the head of a queue.
+    properties.expiration = String(Math.max(1, Date.parse(message.deadline) - Date.now()));
+  }
+  return properties;
+}

@@ -1,0 +1,44 @@
+import { BusProbe, type ExchangeName } from '@ad-race/messaging';
+import { randomUUID } from 'node:crypto';
+
+/** The broker integration tests use: AMQP_URL, or the local RabbitMQ. */
+export function brokerUrl(): string {
+  return process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+}
+
+/** A namespace of the test's own, so tests sharing one broker never see each other's messages. */
+export function uniqueNamespace(label = 'test'): string {
+  return `${label}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A logger that says nothing (pino's shape). */
+export const silentLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
+
+/**
+ * Opens a probe on a fresh namespace; `cleanup()` deletes what the test
+ * declared in the broker (the shared broker keeps everything otherwise).
+ */
+export async function openTestNamespace(label?: string) {
+  const url = brokerUrl();
+  const namespace = uniqueNamespace(label);
+  const probe = await BusProbe.open(url, namespace);
+  const sharedQueues: { exchange: ExchangeName; group: string }[] = [];
+  return {
+    url,
+    namespace,
+    probe,
+    /** Registers a shared queue the test's services will declare, so that cleanup deletes it. */
+    willUseSharedQueue(exchange: ExchangeName, group: string) {
+      sharedQueues.push({ exchange, group });
+    },
+    async cleanup() {
+      await probe.deleteNamespace(sharedQueues);
+      await probe.close();
+    },
+  };
+}
