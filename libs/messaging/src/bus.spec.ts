@@ -1,5 +1,5 @@
 import { adNeedV1, adSolutionV1, createAdNeedV1, type AdNeedV1 } from '@ad-race/contracts';
-import { openTestNamespace, silentLogger } from '@ad-race/test-broker';
+import { openTestNamespace, silentLogger } from '@ad-race/service-testing';
 import { Bus, type Subscription } from './bus';
 
 const web = { service: 'web', version: '1.0.0', instance: 'web-test' };

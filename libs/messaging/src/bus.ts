@@ -211,6 +211,11 @@ export class Bus {
   }
 
   private async deliver(channel: Channel, subscription: Subscription<Envelope>, queue: string, msg: ConsumeMessage): Promise<void> {
+    if (this.closing) {
+      // Arrived between our cancel and the broker's confirmation of it: back to the queue, for a replica.
+      nack(channel, msg);
+      return;
+    }
     const meta = metaOf(msg, queue);
     if (subscription.wants && !subscription.wants(meta)) {
       ack(channel, msg);
@@ -295,6 +300,14 @@ function ack(channel: Channel, msg: ConsumeMessage): void {
     channel.ack(msg);
   } catch {
     // The channel closed: the broker requeues the message and delivers it again.
+  }
+}
+
+function nack(channel: Channel, msg: ConsumeMessage): void {
+  try {
+    channel.nack(msg, false, true);
+  } catch {
+    // The channel closed: the broker requeues the message anyway.
   }
 }
 

@@ -11,13 +11,6 @@ export function uniqueNamespace(label = 'test'): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
 }
 
-/** A logger that says nothing (pino's shape). */
-export const silentLogger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
 
 /**
  * Opens a probe on a fresh namespace; `cleanup()` deletes what the test

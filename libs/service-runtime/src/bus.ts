@@ -1,0 +1,25 @@
+import { Bus } from '@ad-race/messaging';
+import type { ServiceIdentity } from './identity';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+/** The bus of a service: its connection named after the instance, its dead letters and expiries counted. */
+export function createServiceBus(options: {
+  url: string;
+  namespace: string;
+  identity: ServiceIdentity;
+  logger: Logger;
+  metrics: Metrics;
+}): Bus {
+  const { identity, metrics } = options;
+  return new Bus({
+    url: options.url,
+    namespace: options.namespace,
+    instance: identity.instance,
+    logger: options.logger,
+    hooks: {
+      invalid: (meta) => metrics.invalidMessages.inc({ version: meta.producerVersion ?? 'unknown' }),
+      expired: () => metrics.needsExpired.inc({ version: identity.version }),
+    },
+  });
+}

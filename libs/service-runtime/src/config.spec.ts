@@ -1,0 +1,45 @@
+import { Type } from '@sinclair/typebox';
+import { BaseConfig, ConfigError, readConfig } from './config';
+
+const Schema = Type.Object({
+  ...BaseConfig,
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  SHADOW: Type.Boolean({ default: false }),
+});
+
+describe('reading configuration from the environment', () => {
+  it('fills in defaults', () => {
+    expect(readConfig(Schema, {})).toEqual({
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      BUS_NAMESPACE: 'ad-race',
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      PORT: 3000,
+      SHADOW: false,
+    });
+  });
+
+  it('converts numbers and booleans, and ignores variables it does not know', () => {
+    const config = readConfig(Schema, { PORT: '3005', SHADOW: 'true', PATH: '/usr/bin', INSTANCE_ID: 'ads-v2-a' });
+    expect(config).toMatchObject({ PORT: 3005, SHADOW: true, INSTANCE_ID: 'ads-v2-a' });
+    expect(config).not.toHaveProperty('PATH');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(readConfig(Schema, { PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('names every variable that is wrong, with what it got', () => {
+    let error: unknown;
+    try {
+      readConfig(Schema, { PORT: 'eighty', BUS_NAMESPACE: 'has spaces', AMQP_URL: 'http://localhost' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('PORT: Expected integer (got "eighty")');
+    expect(message).toContain('BUS_NAMESPACE');
+    expect(message).toContain('AMQP_URL');
+  });
+});

@@ -1,0 +1,5 @@
+export * from './collector';
+export * from './listener';
+export * from './logger';
+export * from './namespace';
+export * from './metrics';

@@ -1,0 +1,7 @@
+/** A logger that says nothing (pino's shape). */
+export const silentLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'ads-v1',
+  preset: '../../jest.preset.js',
+};
