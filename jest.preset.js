@@ -15,8 +15,9 @@ module.exports = {
       },
     ],
   },
-  // cookie@2 and content-disposition@3 ship ES modules only; let swc compile them.
-  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],
+  // cookie@2 and content-disposition@3 ship ES modules only, and @fastify/cookie
+  // loads cookie@2 with import(): let swc compile all three to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition|@fastify/cookie)/)'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   reporters: ['default', path.join(__dirname, 'tools/jest/totals-reporter.js')],
 };

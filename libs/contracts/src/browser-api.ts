@@ -43,6 +43,8 @@ export type ServedBy = Static<typeof ServedBy>;
 export const AdMessage = Type.Object({
   type: Type.Literal('ad'),
   needId: Type.String(),
+  /** The page whose view asked for this ad. */
+  page: PageName,
   ad: Ad,
   servedBy: ServedBy,
   latencyMs: Type.Number(),

@@ -25,15 +25,16 @@ export class Collector<T> {
     return this.items;
   }
 
-  /** Waits until `predicate` holds for some item, and returns it. */
-  async waitUntil(predicate: (item: T) => boolean, timeoutMs = 3_000): Promise<T> {
+  /** Waits until `predicate` holds for an item at index `from` or later, and returns it. */
+  async waitUntil(predicate: (item: T) => boolean, { from = 0, timeoutMs = 3_000 } = {}): Promise<T> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.items.find(predicate);
-      if (found !== undefined) return found;
-      await this.waitFor(this.items.length + 1, Math.max(1, deadline - Date.now())).catch(() => {
-        throw new Error(`waited ${timeoutMs} ms for a matching item among ${this.items.length}`);
-      });
+    for (let checked = from; ; ) {
+      for (; checked < this.items.length; checked++) {
+        if (predicate(this.items[checked]!)) return this.items[checked]!;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`waited ${timeoutMs} ms for a matching item among ${this.items.length}`);
+      await this.waitFor(this.items.length + 1, left).catch(() => undefined);
     }
   }
 }

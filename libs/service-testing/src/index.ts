@@ -3,3 +3,4 @@ export * from './listener';
 export * from './logger';
 export * from './namespace';
 export * from './metrics';
+export * from './scripted-ads';

@@ -1,0 +1,182 @@
+import { adNeedV1, adSolutionV1, createAdSolutionV1, type AdNeedV1 } from '@ad-race/contracts';
+import { listenTo, metricValue, openTestNamespace, SAMPLE_AD, sleep, startScriptedAds, type Listener, type ScriptedVersion } from '@ad-race/service-testing';
+import type { FastifyInstance } from 'fastify';
+import { logIn, openAdSocket, startWeb, type AdSocket } from '../testing';
+
+describe('the race, as the web server runs it', () => {
+  let ns: Awaited<ReturnType<typeof openTestNamespace>>;
+  let app: FastifyInstance;
+  let ads: Awaited<ReturnType<typeof startScriptedAds>> | undefined;
+  const sockets: AdSocket[] = [];
+
+  async function setUp(versions: ScriptedVersion[], env: Record<string, string> = {}) {
+    ads = versions.length ? await startScriptedAds(ns.url, ns.namespace, versions) : undefined;
+    app = await startWeb({ AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, ...env });
+  }
+
+  /** Logs in and opens the ad socket; the ad for the login arrives first. */
+  async function socketFor(email = 'anna@example.com') {
+    const socket = await openAdSocket(app, await logIn(app, email));
+    sockets.push(socket);
+    await socket.messages.waitUntil((m) => m.type === 'ad' && m.page === 'login');
+    return socket;
+  }
+
+  beforeEach(async () => {
+    ns = await openTestNamespace('web-race');
+  });
+
+  afterEach(async () => {
+    sockets.splice(0).forEach((s) => s.ws.terminate());
+    await app?.close();
+    await ads?.close();
+    await ns.cleanup();
+  });
+
+  it('publishes a need for the page the customer opened, with what the web server knows of them', async () => {
+    await setUp([{ version: 'v1', delayMs: 0 }]);
+    const anna = await socketFor();
+    const ad = await anna.view('deals');
+    const need = await ads!.needs.waitUntil((n) => n.id === ad.needId);
+    expect(need.payload).toEqual({ customerId: 'c-0001', city: 'Amsterdam', loyaltyTier: 'gold', page: 'deals' });
+    expect(need.producer.service).toBe('web');
+    expect(Date.parse(need.deadline) - Date.parse(need.createdAt)).toBe(250);
+  });
+
+  it('shows the first answer, and then the race: every reply in order of arrival', async () => {
+    await setUp([
+      { version: 'v1', delayMs: 40 },
+      { version: 'v2', delayMs: 0 },
+    ]);
+    const anna = await socketFor();
+    const ad = await anna.view('home');
+    expect(ad.servedBy).toEqual({ service: 'ads', version: 'v2', instance: 'v2-scripted' });
+    expect(ad.ad).toEqual(SAMPLE_AD);
+    expect(ad.latencyMs).toBeGreaterThan(0);
+    const race = await anna.raceOf(ad.needId, 2);
+    expect(race.replies.map((r) => [r.version, r.won, r.late])).toEqual([
+      ['v2', true, false],
+      ['v1', false, false],
+    ]);
+    expect(race.replies[1]!.latencyMs).toBeGreaterThan(race.replies[0]!.latencyMs);
+    expect(race.deadlineMs).toBe(250);
+  });
+
+  it('never shows a shadow answer, however fast, but times it', async () => {
+    await setUp([
+      { version: 'v3', delayMs: 0, shadow: true },
+      { version: 'v1', delayMs: 30 },
+    ]);
+    const anna = await socketFor();
+    const ad = await anna.view('home');
+    expect(ad.servedBy.version).toBe('v1');
+    const race = await anna.raceOf(ad.needId, 2);
+    expect(race.replies).toEqual([
+      expect.objectContaining({ version: 'v3', shadow: true, won: false }),
+      expect.objectContaining({ version: 'v1', shadow: false, won: true }),
+    ]);
+  });
+
+  it('shows the house ad when no answer comes by the deadline, then times the late answer', async () => {
+    await setUp([{ version: 'v1', delayMs: 250 }], { AD_DEADLINE_MS: '100' });
+    const anna = await socketFor();
+    const ad = await anna.view('home');
+    expect(ad.servedBy).toMatchObject({ service: 'web', version: 'fallback' });
+    expect(ad.ad.offer.id).toBe('house-ad');
+    expect(ad.latencyMs).toBeGreaterThanOrEqual(100);
+    const late = await anna.raceOf(ad.needId);
+    expect(late.replies).toEqual([expect.objectContaining({ version: 'v1', won: false, late: true })]);
+    expect(late.replies[0]!.latencyMs).toBeGreaterThan(100);
+  });
+
+  it('shows the house ad when no ad service runs at all', async () => {
+    await setUp([], { AD_DEADLINE_MS: '50' });
+    const ad = await (await socketFor()).view('home');
+    expect(ad.servedBy.version).toBe('fallback');
+  });
+
+  it('delivers an ad only to the customer whose need it answers', async () => {
+    await setUp([{ version: 'v1', delayMs: 0 }]);
+    const anna = await socketFor('anna@example.com');
+    const ben = await socketFor('ben@example.com');
+    const annaOnSecondTab = await socketFor('anna@example.com');
+    const ad = await anna.view('home');
+    await annaOnSecondTab.messages.waitUntil((m) => m.type === 'ad' && m.needId === ad.needId);
+    await anna.raceOf(ad.needId);
+    await sleep(100);
+    expect(ben.messages.items.some((m) => 'needId' in m && m.needId === ad.needId)).toBe(false);
+    expect(ben.messages.items.filter((m) => m.type === 'ad').map((m) => m.type === 'ad' && m.page)).toEqual(['login']);
+  });
+
+  it('asks for an ad at login, and delivers it when the page’s socket opens', async () => {
+    await setUp([{ version: 'v1', delayMs: 0 }]);
+    const cookie = await logIn(app, 'chloe@example.com');
+    const need = await ads!.needs.waitUntil((n) => n.payload.customerId === 'c-0003');
+    expect(need.payload.page).toBe('login');
+    await sleep(100); // the answer arrives before the socket opens
+    const socket = await openAdSocket(app, cookie);
+    sockets.push(socket);
+    const ad = await socket.messages.waitUntil((m) => m.type === 'ad');
+    expect(ad).toMatchObject({ needId: need.id, servedBy: { version: 'v1' } });
+  });
+
+  it('answers a frame it does not understand with an error, and closes on one that is not JSON', async () => {
+    await setUp([{ version: 'v1', delayMs: 0 }]);
+    const anna = await socketFor();
+    const before = anna.messages.items.length;
+    anna.ws.send(JSON.stringify({ type: 'page', page: 'Not A Page!' }));
+    anna.ws.send(JSON.stringify({ hello: 'world' }));
+    await anna.messages.waitFor(before + 2);
+    const errors = anna.messages.items.slice(before).filter((m) => m.type === 'error');
+    expect(errors).toEqual([
+      { type: 'error', message: expect.stringContaining('{"type":"page","page":"<name>"}') },
+      { type: 'error', message: expect.stringContaining('{"type":"page","page":"<name>"}') },
+    ]);
+    expect((await anna.view('home')).servedBy.version).toBe('v1');
+
+    const closed = new Promise<number>((resolve) => anna.ws.on('close', (code) => resolve(code)));
+    anna.ws.send('this is not JSON');
+    expect(await closed).toBe(1003);
+    expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
+  });
+
+  it('lets only a valid answer win: a malformed one is dead-lettered and counted', async () => {
+    await setUp([]);
+    let needs: Listener<AdNeedV1> | undefined;
+    needs = await listenTo(ns.url, ns.namespace, 'needs', adNeedV1);
+    try {
+      const anna = await socketFor();
+      anna.ws.send(JSON.stringify({ type: 'page', page: 'home' }));
+      const { message: need } = await needs.heard.waitUntil(({ message }) => message.payload.page === 'home');
+      ns.probe.publishRaw('solutions', JSON.stringify({ name: 'ad.solution', causationId: need.id }), { correlationId: need.id, messageId: 'broken' });
+      await sleep(30);
+      const producer = { service: 'ads', version: 'v2', instance: 'v2-test' };
+      await needs.bus.publish('solutions', adSolutionV1, createAdSolutionV1(need, producer, false, SAMPLE_AD));
+      const ad = await anna.messages.waitUntil((m) => m.type === 'ad' && m.page === 'home');
+      expect(ad).toMatchObject({ needId: need.id, servedBy: { version: 'v2' } });
+      expect((await ns.probe.takeDeadLetters()).map((l) => l.messageId)).toEqual(['broken']);
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metricValue(metrics, 'ad_race_invalid_messages_total', { version: 'unknown' })).toBe(1);
+    } finally {
+      await needs.bus.close();
+    }
+  });
+
+  it('counts wins, losses and latencies by version', async () => {
+    await setUp([
+      { version: 'v1', delayMs: 30 },
+      { version: 'v2', delayMs: 0 },
+    ]);
+    const anna = await socketFor();
+    const login = anna.messages.items[0]!;
+    await anna.raceOf(login.type === 'ad' ? login.needId : '', 2);
+    for (let i = 0; i < 3; i++) await anna.raceOf((await anna.view('home')).needId, 2);
+    // Four races: the login's and three page views.
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metricValue(metrics, 'ad_race_wins_total', { version: 'v2' })).toBe(4);
+    expect(metricValue(metrics, 'ad_race_losses_total', { version: 'v1' })).toBe(4);
+    expect(metricValue(metrics, 'ad_race_reply_latency_ms_count', { version: 'v1' })).toBe(4);
+    expect(metricValue(metrics, 'ad_race_needs_published_total', { version: '1.0.0' })).toBe(4);
+    expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(0);
+  });
+});

@@ -1,0 +1,148 @@
+import { adNeedV1, createAdNeedV1, type AdMessage, type AdSolutionV1, type RaceMessage } from '@ad-race/contracts';
+import type { CustomerProfile } from '@ad-race/catalog';
+import type { Bus } from '@ad-race/messaging';
+import { RaceTable, type Race, type RaceEvent, type Reply } from '@ad-race/race';
+import type { Logger, Metrics, ServiceIdentity } from '@ad-race/service-runtime';
+import { performance } from 'node:perf_hooks';
+import type { CustomerSockets } from './customer-sockets';
+import { houseAd } from './house-ad';
+
+/** Who asked for the ad, and on which page. */
+interface Asker {
+  customerId: string;
+  city: string;
+  page: string;
+}
+
+type AdRace = Race<Asker, AdSolutionV1>;
+
+export interface AdRacesDeps {
+  bus: Bus;
+  identity: ServiceIdentity;
+  metrics: Metrics;
+  log: Logger;
+  sockets: CustomerSockets;
+  deadlineMs: number;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/**
+ * The web server's side of the race: publishes a need for every page a
+ * customer opens, times every version's answer, and pushes the winner (or
+ * the house ad at the deadline) and the race summary to that customer's sockets.
+ * The decisions are the race table's (pure, in @ad-race/race); this wires it to
+ * the bus, the clock and the sockets.
+ */
+export class AdRaces {
+  private readonly table: RaceTable<Asker, AdSolutionV1>;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+
+  constructor(private readonly deps: AdRacesDeps) {
+    this.table = new RaceTable({ deadlineMs: deps.deadlineMs });
+  }
+
+  /** Whether an answer to this need belongs to this instance: checked before the answer is parsed. */
+  knows(needId: string): boolean {
+    return this.table.knows(needId);
+  }
+
+  /** Publishes "I need an ad" for this customer and page, and opens its race. Returns the need's id. */
+  requestAd(customer: CustomerProfile, page: string): string {
+    const { bus, identity, metrics, log, deadlineMs } = this.deps;
+    const need = createAdNeedV1(identity, { customerId: customer.id, city: customer.homeCity, loyaltyTier: customer.loyaltyTier, page }, deadlineMs);
+    this.handle(this.table.openRace(need.id, { customerId: customer.id, city: customer.homeCity, page }, performance.now()));
+    this.scheduleDeadline();
+    metrics.needsPublished.inc({ version: identity.version });
+    bus.publish('needs', adNeedV1, need).then(
+      () => log.info({ needId: need.id, customerId: customer.id, page }, 'published a need'),
+      (err: Error) => log.warn({ needId: need.id, err: err.message }, 'could not publish the need: the house ad will be shown'),
+    );
+    return need.id;
+  }
+
+  /** An answer arrived (at `receivedAt`, performance.now()). */
+  answer(solution: AdSolutionV1, receivedAt: number): void {
+    const answer = { version: solution.producer.version, shadow: solution.shadow, solution };
+    this.handle(this.table.reply(solution.causationId, answer, receivedAt));
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private handle(events: RaceEvent<Asker, AdSolutionV1>[]): void {
+    const { sockets, metrics, log, identity } = this.deps;
+    for (const event of events) {
+      switch (event.type) {
+        case 'reply':
+          this.count(event.reply);
+          break;
+        case 'winner': {
+          const { race, reply } = event;
+          const servedBy = reply.solution.producer;
+          sockets.send(race.context.customerId, this.adMessage(race, reply.solution.payload.ad, servedBy, reply.latencyMs));
+          metrics.adLatencyMs.observe({ version: reply.version }, reply.latencyMs);
+          log.info({ needId: race.needId, version: reply.version, latencyMs: round(reply.latencyMs) }, 'race won');
+          break;
+        }
+        case 'fallback': {
+          const { race } = event;
+          const latencyMs = performance.now() - race.openedAt;
+          const servedBy = { service: identity.service, version: 'fallback', instance: identity.instance };
+          sockets.send(race.context.customerId, this.adMessage(race, houseAd(race.context.city), servedBy, latencyMs));
+          metrics.fallbacks.inc({ version: 'fallback' });
+          metrics.adLatencyMs.observe({ version: 'fallback' }, latencyMs);
+          log.warn({ needId: race.needId, replies: race.replies.length }, 'no valid answer by the deadline: showed the house ad');
+          break;
+        }
+        case 'summary':
+          sockets.send(event.race.context.customerId, this.raceMessage(event.race));
+          break;
+        case 'ignored':
+          if (event.reason === 'duplicate') metrics.duplicateReplies.inc({ version: event.version });
+          break;
+      }
+    }
+  }
+
+  private count(reply: Reply<AdSolutionV1>): void {
+    const { metrics } = this.deps;
+    const labels = { version: reply.version };
+    metrics.repliesReceived.inc(labels);
+    metrics.replyLatencyMs.observe(labels, reply.latencyMs);
+    if (reply.won) metrics.wins.inc(labels);
+    else if (reply.late) metrics.lateReplies.inc(labels);
+    else if (reply.shadow) metrics.shadowReplies.inc(labels);
+    else metrics.losses.inc(labels);
+  }
+
+  private adMessage(race: AdRace, ad: AdMessage['ad'], servedBy: AdMessage['servedBy'], latencyMs: number): AdMessage {
+    return { type: 'ad', needId: race.needId, page: race.context.page, ad, servedBy, latencyMs: round(latencyMs) };
+  }
+
+  private raceMessage(race: AdRace): RaceMessage {
+    return {
+      type: 'race',
+      needId: race.needId,
+      deadlineMs: this.deps.deadlineMs,
+      replies: race.replies.map((r) => ({ version: r.version, latencyMs: round(r.latencyMs), won: r.won, shadow: r.shadow, late: r.late })),
+    };
+  }
+
+  /** One timer, set for the earliest open deadline. */
+  private scheduleDeadline(): void {
+    const next = this.table.nextDeadline();
+    if (next === undefined || (this.timer && this.timerAt <= next)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.handle(this.table.closeDue(performance.now()));
+      this.scheduleDeadline();
+    }, Math.max(0, next - performance.now()) + 1);
+  }
+}

@@ -1,0 +1,87 @@
+import type { ServerMessage } from '@ad-race/contracts';
+
+/** The part of a WebSocket this needs (the `ws` package's shape). */
+export interface Socket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+}
+
+const OPEN = 1;
+/** A socket this far behind is skipped rather than buffered without end. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+interface Mailbox {
+  messages: string[];
+  keptAt: number;
+}
+
+/**
+ * Which sockets belong to which customer, so that an ad goes to the customer
+ * whose need it answers and to no one else. Messages for a customer with no
+ * socket open (the ad for the login, which races the page's WebSocket) wait in
+ * a small mailbox, delivered when the customer's socket connects.
+ */
+export class CustomerSockets {
+  private readonly sockets = new Map<string, Set<Socket>>();
+  private readonly mailboxes = new Map<string, Mailbox>();
+
+  constructor(
+    private readonly options = { mailboxMessages: 4, mailboxTtlMs: 30_000, maxMailboxes: 10_000 },
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  get connectedCustomers(): number {
+    return this.sockets.size;
+  }
+
+  add(customerId: string, socket: Socket): void {
+    let set = this.sockets.get(customerId);
+    if (!set) this.sockets.set(customerId, (set = new Set()));
+    set.add(socket);
+    const mailbox = this.mailboxes.get(customerId);
+    this.mailboxes.delete(customerId);
+    if (mailbox && this.clock() - mailbox.keptAt <= this.options.mailboxTtlMs) {
+      for (const data of mailbox.messages) this.write(socket, data);
+    }
+  }
+
+  remove(customerId: string, socket: Socket): void {
+    const set = this.sockets.get(customerId);
+    if (!set) return;
+    set.delete(socket);
+    if (set.size === 0) this.sockets.delete(customerId);
+  }
+
+  /** Sends to every socket of this customer, or keeps the message for the customer's next socket. */
+  send(customerId: string, message: ServerMessage): void {
+    const data = JSON.stringify(message);
+    const set = this.sockets.get(customerId);
+    if (set) {
+      for (const socket of set) this.write(socket, data);
+      return;
+    }
+    this.keep(customerId, data);
+  }
+
+  all(): Socket[] {
+    return [...this.sockets.values()].flatMap((set) => [...set]);
+  }
+
+  private write(socket: Socket, data: string): void {
+    if (socket.readyState === OPEN && socket.bufferedAmount < MAX_BUFFERED_BYTES) socket.send(data);
+  }
+
+  private keep(customerId: string, data: string): void {
+    const now = this.clock();
+    let mailbox = this.mailboxes.get(customerId);
+    if (!mailbox || now - mailbox.keptAt > this.options.mailboxTtlMs) {
+      this.mailboxes.delete(customerId);
+      mailbox = { messages: [], keptAt: now };
+      this.mailboxes.set(customerId, mailbox);
+      if (this.mailboxes.size > this.options.maxMailboxes) this.mailboxes.delete(this.mailboxes.keys().next().value!);
+    }
+    mailbox.messages.push(data);
+    if (mailbox.messages.length > this.options.mailboxMessages) mailbox.messages.shift();
+  }
+}

@@ -1,0 +1,77 @@
+import { adSolutionV1 } from '@ad-race/contracts';
+import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
+import fastifyCookie from '@fastify/cookie';
+import fastifyWebsocket from '@fastify/websocket';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { AdRaces } from './ads/ad-races';
+import { adSocketRoute } from './ads/ad-socket';
+import { CustomerSockets } from './ads/customer-sockets';
+import { Accounts } from './auth/accounts';
+import { authRoutes } from './auth/routes';
+import type { WebConfig } from './config';
+import { frontEnd } from './front-end';
+
+export { WebConfig } from './config';
+
+export interface WebAppDeps {
+  config: WebConfig;
+  /** Who can log in; the seeded demo accounts by default. */
+  accounts?: Accounts;
+  logger?: Logger;
+}
+
+/**
+ * The web server: serves the page, logs customers in, and on every page view
+ * publishes a need for an ad on the bus. Whichever ad service version answers
+ * first wins; the ad goes to that customer's WebSocket.
+ */
+export async function buildApp({ config, accounts = new Accounts(), logger }: WebAppDeps): Promise<FastifyInstance> {
+  const identity = identify('web', config.SERVICE_VERSION, config.INSTANCE_ID);
+  const log = logger ?? createLogger(identity, config.LOG_LEVEL);
+  const metrics = createMetrics(identity);
+  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics });
+  const sockets = new CustomerSockets();
+  const races = new AdRaces({ bus, identity, metrics, log, sockets, deadlineMs: config.AD_DEADLINE_MS });
+
+  // Every web instance hears every answer on its own queue, and drops the
+  // answers to other instances' needs on their AMQP correlation id, unparsed.
+  bus.subscribe({
+    exchange: 'solutions',
+    queue: { kind: 'per-instance' },
+    contract: adSolutionV1,
+    wants: (meta) => meta.correlationId !== undefined && races.knows(meta.correlationId),
+    handle: (solution, meta) => races.answer(solution, meta.receivedAt),
+  });
+
+  if (!config.SESSION_SECRET) {
+    log.warn('SESSION_SECRET is not set: sessions end when this process does and are not shared with other web instances');
+  }
+
+  const app = createHttpServer(log);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url}` }));
+
+  await app.register(fastifyCookie, { secret: config.SESSION_SECRET ?? randomBytes(32).toString('hex') });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 4096 },
+    preClose: async function (this: FastifyInstance) {
+      for (const client of this.websocketServer.clients) client.close(1001, 'the web server is shutting down');
+    },
+  });
+  await app.register(operationsRoutes, { isReady: () => bus.isConnected, registry: metrics.registry });
+  await app.register(authRoutes, { accounts, secureCookie: config.COOKIE_SECURE, onLogin: (customer) => races.requestAd(customer, 'login') });
+  await app.register(adSocketRoute, { accounts, races, sockets });
+  await app.register(frontEnd, { root: config.WEB_ROOT });
+
+  app.addHook('onReady', () => bus.start());
+  app.addHook('onClose', async () => {
+    races.close();
+    await bus.close();
+  });
+  return app;
+}

@@ -1,0 +1,43 @@
+import { ErrorResponse, LoginRequest, SessionResponse } from '@ad-race/contracts';
+import type { CustomerProfile } from '@ad-race/catalog';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { customerView, type Accounts } from './accounts';
+import { endSession, sessionCustomerId, startSession } from './session';
+
+export interface AuthRoutesOptions {
+  accounts: Accounts;
+  secureCookie: boolean;
+  /** Called once a customer has logged in (the web server asks for an ad then). */
+  onLogin(customer: CustomerProfile): void;
+}
+
+/** POST /api/login, POST /api/logout and GET /api/session. */
+export async function authRoutes(fastify: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/api/login',
+    { schema: { body: LoginRequest, response: { 200: SessionResponse, 401: ErrorResponse } } },
+    async (request, reply) => {
+      const customer = await options.accounts.logIn(request.body.email, request.body.password);
+      if (!customer) return reply.code(401).send({ error: 'wrong e-mail address or password' });
+      startSession(reply, customer.id, options.secureCookie);
+      request.log.info({ customerId: customer.id }, 'logged in');
+      options.onLogin(customer);
+      return { customer: customerView(customer) };
+    },
+  );
+
+  app.post('/api/logout', async (_request, reply) => {
+    endSession(reply);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/session', { schema: { response: { 200: SessionResponse, 401: ErrorResponse } } }, async (request, reply) => {
+    const customerId = sessionCustomerId(request);
+    const customer = customerId ? options.accounts.profile(customerId) : undefined;
+    if (!customer) return reply.code(401).send({ error: 'not logged in' });
+    return { customer: customerView(customer) };
+  });
+}

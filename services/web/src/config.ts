@@ -1,0 +1,18 @@
+import { BaseConfig } from '@ad-race/service-runtime';
+import { Type, type Static } from '@sinclair/typebox';
+
+export const WebConfig = Type.Object({
+  ...BaseConfig,
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  /** The version of the web server itself, as its logs and metrics name it. */
+  SERVICE_VERSION: Type.String({ default: '1.0.0', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$' }),
+  /** A valid answer must arrive within this many milliseconds of the need, or the house ad is shown. */
+  AD_DEADLINE_MS: Type.Integer({ default: 250, minimum: 10, maximum: 10_000 }),
+  /** Signs session cookies. Several web instances behind one address must share it. A random one if unset. */
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** Send the session cookie over HTTPS only (set it behind TLS). */
+  COOKIE_SECURE: Type.Boolean({ default: false }),
+  /** The built front end (npm run build puts it in dist/web). */
+  WEB_ROOT: Type.String({ default: 'dist/web' }),
+});
+export type WebConfig = Static<typeof WebConfig>;
