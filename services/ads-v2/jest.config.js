@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'ads-v2',
+  preset: '../../jest.preset.js',
+};

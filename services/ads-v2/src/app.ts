@@ -1,0 +1,49 @@
+import { adNeedV1, adSolutionV1, createAdSolutionV1, type Offer } from '@ad-race/contracts';
+import { OFFERS } from '@ad-race/catalog';
+import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
+import type { FastifyInstance } from 'fastify';
+import { performance } from 'node:perf_hooks';
+import type { AdsConfig } from './config';
+import { selectAd } from './select-ad';
+
+export { AdsConfig } from './config';
+
+export interface AdsAppDeps {
+  config: AdsConfig;
+  /** The catalog to choose from; the seeded data set by default. */
+  offers?: readonly Offer[];
+  logger?: Logger;
+}
+
+/**
+ * The ad service, version 1: answers every need on the bus with an ad.
+ * Replicas of one version share the version's queue, so each version answers each need once.
+ */
+export async function buildApp({ config, offers = OFFERS, logger }: AdsAppDeps): Promise<FastifyInstance> {
+  const identity = identify('ads', config.SERVICE_VERSION, config.INSTANCE_ID);
+  const log = logger ?? createLogger(identity, config.LOG_LEVEL);
+  const metrics = createMetrics(identity);
+  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics });
+  const labels = { version: identity.version };
+
+  bus.subscribe({
+    exchange: 'needs',
+    queue: { kind: 'shared', group: `ads-${identity.version}` },
+    contract: adNeedV1,
+    async handle(need) {
+      metrics.needsReceived.inc(labels);
+      const started = performance.now();
+      const ad = selectAd(need.payload, offers);
+      metrics.selectionMs.observe(labels, performance.now() - started);
+      await bus.publish('solutions', adSolutionV1, createAdSolutionV1(need, identity, config.SHADOW, ad));
+      metrics.solutionsPublished.inc(labels);
+      log.info({ needId: need.id, customerId: need.payload.customerId, offerId: ad.offer.id }, 'answered a need');
+    },
+  });
+
+  const app = createHttpServer(log);
+  await app.register(operationsRoutes, { isReady: () => bus.isConnected, registry: metrics.registry });
+  app.addHook('onReady', () => bus.start());
+  app.addHook('onClose', () => bus.close());
+  return app;
+}
