@@ -8,13 +8,13 @@ import { AdsConfig, buildApp } from './app';
 const web = { service: 'web', version: '1.0.0', instance: 'web-test' };
 const payload = { customerId: 'c-0001', city: 'Amsterdam', loyaltyTier: 'gold' as const, page: 'login' };
 
-describe('ads v1 on the bus', () => {
+describe('ads v2 on the bus', () => {
   let ns: Awaited<ReturnType<typeof openTestNamespace>>;
   let app: FastifyInstance;
   let listener: Listener<AdSolutionV1>;
 
   async function start(env: Record<string, string> = {}) {
-    const config = readConfig(AdsConfig, { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, INSTANCE_ID: 'ads-v1-test', ...env });
+    const config = readConfig(AdsConfig, { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, INSTANCE_ID: 'ads-v2-test', ...env });
     app = await buildApp({ config, logger: pino({ level: 'silent' }) });
     await app.ready();
     await waitUntilReady(app);
@@ -26,8 +26,8 @@ describe('ads v1 on the bus', () => {
   }
 
   beforeEach(async () => {
-    ns = await openTestNamespace('ads-v1');
-    ns.willUseSharedQueue('needs', 'ads-v1');
+    ns = await openTestNamespace('ads-v2');
+    ns.willUseSharedQueue('needs', 'ads-v2');
     listener = await listenTo(ns.url, ns.namespace, 'solutions', adSolutionV1);
   });
 
@@ -44,7 +44,7 @@ describe('ads v1 on the bus', () => {
     const { message, meta } = (await listener.heard.waitFor(1))[0]!;
     expect(message.causationId).toBe(need.id);
     expect(meta.correlationId).toBe(need.id);
-    expect(message.producer).toEqual({ service: 'ads', version: 'v1', instance: 'ads-v1-test' });
+    expect(message.producer).toEqual({ service: 'ads', version: 'v2', instance: 'ads-v2-test' });
     expect(message.shadow).toBe(false);
     expect(message.payload.ad.offer.city).toBe('Amsterdam');
   });
@@ -62,7 +62,7 @@ describe('ads v1 on the bus', () => {
     ns.probe.publishRaw('needs', JSON.stringify(stale), { messageId: stale.id });
     await sleep(300);
     expect(listener.heard.items).toEqual([]);
-    expect(await metric('ad_race_needs_expired_total', { version: 'v1' })).toBe(1);
+    expect(await metric('ad_race_needs_expired_total', { version: 'v2' })).toBe(1);
   });
 
   it('dead-letters a malformed need, counts it, and keeps answering', async () => {
@@ -73,7 +73,7 @@ describe('ads v1 on the bus', () => {
     const letters = await ns.probe.takeDeadLetters();
     expect(letters.map((l) => l.messageId)).toEqual(['broken']);
     expect(await metric('ad_race_invalid_messages_total', { version: 'unknown' })).toBe(1);
-    expect(await metric('ad_race_solutions_published_total', { version: 'v1' })).toBe(1);
+    expect(await metric('ad_race_solutions_published_total', { version: 'v2' })).toBe(1);
   });
 
   it('is live at once, and ready only while connected to the broker', async () => {
@@ -92,8 +92,8 @@ describe('ads v1 on the bus', () => {
     await listener.heard.waitFor(1);
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.headers['content-type']).toContain('text/plain');
-    expect(metricValue(res.body, 'ad_race_needs_received_total', { version: 'v1', service: 'ads', instance: 'ads-v1-test' })).toBe(1);
-    expect(metricValue(res.body, 'ad_race_selection_ms_count', { version: 'v1' })).toBe(1);
+    expect(metricValue(res.body, 'ad_race_needs_received_total', { version: 'v2', service: 'ads', instance: 'ads-v2-test' })).toBe(1);
+    expect(metricValue(res.body, 'ad_race_selection_ms_count', { version: 'v2' })).toBe(1);
   });
 
   it('loses no need when it shuts down: each is answered or left in the queue for a replica', async () => {
@@ -101,7 +101,7 @@ describe('ads v1 on the bus', () => {
     for (let i = 0; i < 20; i++) await listener.bus.publish('needs', adNeedV1, createAdNeedV1(web, payload, 5_000));
     await app.close();
     await sleep(100);
-    const waiting = await ns.probe.queueDepth('needs', 'ads-v1');
+    const waiting = await ns.probe.queueDepth('needs', 'ads-v2');
     expect(listener.heard.items.length + waiting).toBe(20);
   });
 });

@@ -16,7 +16,7 @@ export interface AdsAppDeps {
 }
 
 /**
- * The ad service, version 1: answers every need on the bus with an ad.
+ * The ad service, version 2 (it began as a copy of version 1): answers every need on the bus with an ad.
  * Replicas of one version share the version's queue, so each version answers each need once.
  */
 export async function buildApp({ config, offers = OFFERS, logger }: AdsAppDeps): Promise<FastifyInstance> {

@@ -3,9 +3,9 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const AdsConfig = Type.Object({
   ...BaseConfig,
-  PORT: Type.Integer({ default: 3001, minimum: 0, maximum: 65535 }),
+  PORT: Type.Integer({ default: 3002, minimum: 0, maximum: 65535 }),
   /** The version this process answers as; replicas of one version share one queue. */
-  SERVICE_VERSION: Type.String({ default: 'v1', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$' }),
+  SERVICE_VERSION: Type.String({ default: 'v2', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$' }),
   /** In shadow, answers are timed and compared but never shown. */
   SHADOW: Type.Boolean({ default: false }),
 });

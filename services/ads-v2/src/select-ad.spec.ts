@@ -25,7 +25,7 @@ function offer(id: string, over: Partial<Offer>): Offer {
   };
 }
 
-describe('ads v1: choosing an ad', () => {
+describe('ads v2: choosing an ad', () => {
   it('shows an offer in the customer’s city, with a headline and a reason', () => {
     const ad = selectAd(need(), OFFERS);
     expect(ad.offer.city).toBe('Amsterdam');

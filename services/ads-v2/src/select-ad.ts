@@ -18,7 +18,7 @@ function score(offer: Offer, tier: LoyaltyTier): number {
 }
 
 /**
- * Chooses the ad for a need. Version 1 knows what the need says: the
+ * Chooses the ad for a need. Version 2 still chooses as version 1 did: it knows what the need says, the
  * customer's city and loyalty tier. It scans the whole catalog for the offers
  * in that city and shows the best deal for the tier.
  */
