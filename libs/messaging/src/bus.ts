@@ -164,6 +164,10 @@ export class Bus {
       await Promise.all(consumer.tags.map((tag) => consumer.channel.cancel(tag).catch(() => undefined)));
     }
     await this.whenIdle(this.options.drainTimeoutMs ?? 5_000);
+    // Channels first: a channel's close-ok comes after the broker has processed its acks,
+    // which a connection close racing them would lose (the messages would be delivered again).
+    await consumer?.channel.close().catch(() => undefined);
+    await this.publisher?.close().catch(() => undefined);
     await this.connection?.close();
     this.model = null;
     this.publisher = null;
