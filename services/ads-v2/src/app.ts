@@ -1,10 +1,10 @@
 import { adNeedV1, adSolutionV1, createAdSolutionV1, type Offer } from '@ad-race/contracts';
-import { OFFERS } from '@ad-race/catalog';
+import { CUSTOMERS, OFFERS, type CustomerProfile } from '@ad-race/catalog';
 import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
 import type { FastifyInstance } from 'fastify';
 import { performance } from 'node:perf_hooks';
 import type { AdsConfig } from './config';
-import { selectAd } from './select-ad';
+import { indexCatalog, selectAd } from './select-ad';
 
 export { AdsConfig } from './config';
 
@@ -12,6 +12,8 @@ export interface AdsAppDeps {
   config: AdsConfig;
   /** The catalog to choose from; the seeded data set by default. */
   offers?: readonly Offer[];
+  /** What is known about the customers; the seeded profiles by default. */
+  customers?: readonly CustomerProfile[];
   logger?: Logger;
 }
 
@@ -19,12 +21,13 @@ export interface AdsAppDeps {
  * The ad service, version 2 (it began as a copy of version 1): answers every need on the bus with an ad.
  * Replicas of one version share the version's queue, so each version answers each need once.
  */
-export async function buildApp({ config, offers = OFFERS, logger }: AdsAppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, offers = OFFERS, customers = CUSTOMERS, logger }: AdsAppDeps): Promise<FastifyInstance> {
   const identity = identify('ads', config.SERVICE_VERSION, config.INSTANCE_ID);
   const log = logger ?? createLogger(identity, config.LOG_LEVEL);
   const metrics = createMetrics(identity);
   const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics });
   const labels = { version: identity.version };
+  const catalog = indexCatalog(offers, customers);
 
   bus.subscribe({
     exchange: 'needs',
@@ -33,7 +36,7 @@ export async function buildApp({ config, offers = OFFERS, logger }: AdsAppDeps):
     async handle(need) {
       metrics.needsReceived.inc(labels);
       const started = performance.now();
-      const ad = selectAd(need.payload, offers);
+      const ad = selectAd(need.payload, catalog);
       metrics.selectionMs.observe(labels, performance.now() - started);
       await bus.publish('solutions', adSolutionV1, createAdSolutionV1(need, identity, config.SHADOW, ad));
       metrics.solutionsPublished.inc(labels);

@@ -1,6 +1,6 @@
 import type { AdNeedPayloadV1, Offer } from '@ad-race/contracts';
-import { OFFERS } from '@ad-race/catalog';
-import { priceAfterDiscount, selectAd } from './select-ad';
+import { CUSTOMERS, OFFERS, type CustomerProfile } from '@ad-race/catalog';
+import { indexCatalog, priceAfterDiscount, selectAd } from './select-ad';
 
 const need = (over: Partial<AdNeedPayloadV1> = {}): AdNeedPayloadV1 => ({
   customerId: 'c-0001',
@@ -25,27 +25,73 @@ function offer(id: string, over: Partial<Offer>): Offer {
   };
 }
 
+function profile(over: Partial<CustomerProfile>): CustomerProfile {
+  return {
+    id: 'c-9999',
+    name: 'Test Customer',
+    email: 'test@example.com',
+    homeCity: 'Amsterdam',
+    loyaltyTier: 'basic',
+    preferredClasses: ['economy'],
+    familySize: 1,
+    pastRentals: [],
+    ...over,
+  };
+}
+
+const seeded = indexCatalog(OFFERS, CUSTOMERS);
+
 describe('ads v2: choosing an ad', () => {
   it('shows an offer in the customer’s city, with a headline and a reason', () => {
-    const ad = selectAd(need(), OFFERS);
+    const ad = selectAd(need(), seeded);
     expect(ad.offer.city).toBe('Amsterdam');
     expect(ad.headline).toContain(ad.offer.model);
     expect(ad.reason).toContain('Amsterdam');
   });
 
-  it('prefers the bigger discount', () => {
-    const offers = [offer('o-1', { discountPercent: 5 }), offer('o-2', { discountPercent: 25 }), offer('o-3', { city: 'Berlin', discountPercent: 30 })];
-    expect(selectAd(need({ loyaltyTier: 'basic' }), offers).offer.id).toBe('o-2');
+  it('prefers the bigger discount, other things equal', () => {
+    const catalog = indexCatalog([offer('o-1', { discountPercent: 5 }), offer('o-2', { discountPercent: 25 }), offer('o-3', { city: 'Berlin', discountPercent: 30 })], []);
+    expect(selectAd(need({ loyaltyTier: 'basic' }), catalog).offer.id).toBe('o-2');
   });
 
-  it('leans towards the classes a loyalty tier likes', () => {
-    const offers = [offer('o-economy', { carClass: 'economy', discountPercent: 10 }), offer('o-premium', { carClass: 'premium', discountPercent: 10, dailyRateEur: 60 })];
-    expect(selectAd(need({ loyaltyTier: 'platinum' }), offers).offer.id).toBe('o-premium');
-    expect(selectAd(need({ loyaltyTier: 'basic' }), offers).offer.id).toBe('o-economy');
+  it('leans towards the classes a loyalty tier likes when it knows nothing else', () => {
+    const catalog = indexCatalog([offer('o-economy', { carClass: 'economy', discountPercent: 10 }), offer('o-premium', { carClass: 'premium', discountPercent: 10, dailyRateEur: 60 })], []);
+    expect(selectAd(need({ customerId: 'c-unknown', loyaltyTier: 'platinum' }), catalog).offer.id).toBe('o-premium');
+    expect(selectAd(need({ customerId: 'c-unknown', loyaltyTier: 'basic' }), catalog).offer.id).toBe('o-economy');
+  });
+
+  it('shows the customer the class they prefer, over a bigger discount', () => {
+    const catalog = indexCatalog(
+      [offer('o-economy', { carClass: 'economy', discountPercent: 20 }), offer('o-electric', { carClass: 'electric', discountPercent: 5, dailyRateEur: 55 })],
+      [profile({ id: 'c-0100', preferredClasses: ['electric'] })],
+    );
+    const ad = selectAd(need({ customerId: 'c-0100', loyaltyTier: 'basic' }), catalog);
+    expect(ad.offer.id).toBe('o-electric');
+    expect(ad.reason).toContain('an electric car, as you like');
+  });
+
+  it('finds seats for the whole party', () => {
+    const catalog = indexCatalog(
+      [offer('o-5', { carClass: 'suv', seats: 5, discountPercent: 30 }), offer('o-7', { carClass: 'suv', seats: 7, dailyRateEur: 80 })],
+      [profile({ id: 'c-0100', preferredClasses: ['suv'], familySize: 6 })],
+    );
+    const ad = selectAd(need({ customerId: 'c-0100' }), catalog);
+    expect(ad.offer.id).toBe('o-7');
+    expect(ad.reason).toContain('7 seats for your party of 6');
+  });
+
+  it('fits every seeded customer who travels with others into a car with enough seats, in a class they like when their city has one', () => {
+    for (const customer of CUSTOMERS) {
+      const ad = selectAd(need({ customerId: customer.id, city: customer.homeCity, loyaltyTier: customer.loyaltyTier }), seeded);
+      const cityOffers = OFFERS.filter((o) => o.city === customer.homeCity);
+      if (cityOffers.some((o) => o.seats >= customer.familySize)) expect(ad.offer.seats).toBeGreaterThanOrEqual(customer.familySize);
+      const fits = cityOffers.filter((o) => o.seats >= customer.familySize);
+      if (fits.some((o) => customer.preferredClasses.includes(o.carClass))) expect(customer.preferredClasses).toContain(ad.offer.carClass);
+    }
   });
 
   it('shows the best deal anywhere when the city has no offers', () => {
-    const ad = selectAd(need({ city: 'Atlantis' }), OFFERS);
+    const ad = selectAd(need({ city: 'Atlantis' }), seeded);
     expect(ad.offer.city).not.toBe('Atlantis');
     expect(ad.reason).toContain('No offers in Atlantis');
   });
@@ -53,6 +99,6 @@ describe('ads v2: choosing an ad', () => {
   it('prices the discount into the headline', () => {
     const o = offer('o-1', { dailyRateEur: 49.99, discountPercent: 20 });
     expect(priceAfterDiscount(o)).toBe(39.99);
-    expect(selectAd(need(), [o]).headline).toBe('Renault Clio in Amsterdam from €39.99 a day');
+    expect(selectAd(need(), indexCatalog([o], [])).headline).toBe('Renault Clio in Amsterdam from €39.99 a day');
   });
 });
