@@ -9,6 +9,16 @@ const TIER_FAVOURITES: Record<LoyaltyTier, Offer['carClass'][]> = {
   platinum: ['premium', 'electric', 'suv'],
 };
 
+const CLASS_NAMES: Record<Offer['carClass'], string> = {
+  mini: 'a mini',
+  economy: 'an economy car',
+  compact: 'a compact car',
+  suv: 'an SUV',
+  van: 'a van',
+  premium: 'a premium car',
+  electric: 'an electric car',
+};
+
 /** Points for the customer's first, second and third preferred class. */
 const PREFERENCE_POINTS = [40, 25, 12];
 
@@ -82,7 +92,7 @@ export function selectAd(need: AdNeedPayloadV1, catalog: AdCatalog): Ad {
 
 function reasonFor(offer: Offer, need: AdNeedPayloadV1, profile: CustomerProfile | undefined): string {
   const parts: string[] = [];
-  if (profile?.preferredClasses.includes(offer.carClass)) parts.push(`${offer.carClass === 'suv' ? 'an SUV' : `a ${offer.carClass} car`}, as you like`);
+  if (profile?.preferredClasses.includes(offer.carClass)) parts.push(`${CLASS_NAMES[offer.carClass]}, as you like`);
   if (profile && profile.familySize > 1) parts.push(`${offer.seats} seats for your party of ${profile.familySize}`);
   if (offer.discountPercent > 0) parts.push(`${offer.discountPercent}% off`);
   if (parts.length === 0) parts.push(`a good deal for a ${need.loyaltyTier} member`);
