@@ -1,0 +1,76 @@
+import { openTestNamespace } from '@ad-race/service-testing';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startStack, type RunningStack } from './stack';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+describe('the race in a browser', () => {
+  let ns: Awaited<ReturnType<typeof openTestNamespace>>;
+  let stack: RunningStack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    ns = await openTestNamespace('e2e');
+    ns.willUseSharedQueue('needs', 'ads-v1');
+    ns.willUseSharedQueue('needs', 'ads-v2');
+    stack = await startStack({ AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await ns?.cleanup();
+  });
+
+  it('logs anna in and shows her an ad, with the photo finish of both versions', async () => {
+    await page.goto(stack.url);
+    await page.getByLabel('E-mail address').fill('anna@example.com');
+    await page.getByLabel('Password').fill('rent-a-car');
+    await page.getByRole('button', { name: 'Log in' }).click();
+
+    await expectText(page.locator('#who-name'), /Anna de Vries/);
+    const ad = page.locator('#ad-card article');
+    await ad.waitFor();
+    expect(await ad.getAttribute('data-version')).toMatch(/^v[12]$/);
+    await expectText(ad.locator('.served-by'), /^Served by ads v[12] \(ads-v[12]-.+\) in [\d.]+ ms\.$/);
+    await expectText(ad.locator('h3'), / in Amsterdam from €[\d.]+ a day$/);
+
+    // Both versions answered: one won, the other lost by some fraction of a millisecond or more.
+    const rows = page.locator('#finish-rows tr');
+    await waitUntil(async () => (await rows.count()) === 2);
+    const results = await rows.allTextContents();
+    expect(results.filter((r) => r.includes('won: its ad is shown'))).toHaveLength(1);
+    expect(results.filter((r) => /lost, [\d.]+ ms behind/.test(r))).toHaveLength(1);
+    await expectText(page.locator('#finish-summary'), /^v[12] won in [\d.]+ ms, [\d.]+ ms ahead of v[12]\.$/);
+  });
+
+  it('fires a new need and a new race for every page the customer opens', async () => {
+    const before = await page.locator('#ad-card article').getAttribute('data-need-id');
+    await page.getByRole('link', { name: 'Deals' }).click();
+    await expectText(page.getByRole('heading', { level: 1 }), /Deals/);
+    await waitUntil(async () => (await page.locator('#ad-card article').getAttribute('data-need-id')) !== before);
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function expectText(locator: { textContent(): Promise<string | null> }, pattern: RegExp): Promise<void> {
+  let text: string | null = null;
+  try {
+    await waitUntil(async () => pattern.test((text = await locator.textContent()) ?? ''));
+  } catch {
+    throw new Error(`expected text matching ${pattern}, got ${JSON.stringify(text)}`);
+  }
+}

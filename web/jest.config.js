@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'web-ui',
+  preset: '../jest.preset.js',
+};

@@ -1,0 +1,54 @@
+import type { AdMessage } from '@ad-race/contracts';
+import { formatMs } from './photo-finish';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+const euros = (amount: number) => `€${amount.toFixed(2)}`;
+
+/** The ad card: the offer, its price, why it was chosen, and who served it how fast. */
+export function renderAd(container: HTMLElement, message: AdMessage): void {
+  const { ad, servedBy } = message;
+  const { offer } = ad;
+  const house = servedBy.version === 'fallback';
+  const card = el('article', undefined, house ? 'ad house' : 'ad');
+  card.dataset['needId'] = message.needId;
+  card.dataset['version'] = servedBy.version;
+
+  card.append(el('h3', ad.headline));
+  const price = el('p', undefined, 'price');
+  const discounted = Math.round(offer.dailyRateEur * (100 - offer.discountPercent)) / 100;
+  price.append(`${euros(discounted)} a day`);
+  if (offer.discountPercent > 0) {
+    const was = el('s', euros(offer.dailyRateEur));
+    was.setAttribute('aria-label', `was ${euros(offer.dailyRateEur)}, ${offer.discountPercent}% off`);
+    price.append(was);
+  }
+  card.append(price);
+
+  const details = el('dl');
+  for (const [term, value] of [
+    ['Class', offer.carClass],
+    ['Seats', String(offer.seats)],
+    ['Gearbox', offer.transmission],
+    ['Pick up at', offer.location],
+  ] as const) {
+    details.append(el('dt', term), el('dd', value));
+  }
+  card.append(details);
+  card.append(el('p', ad.reason, 'why'));
+  card.append(
+    el(
+      'p',
+      house
+        ? `House ad: no ad service answered within the deadline (${formatMs(message.latencyMs)}).`
+        : `Served by ads ${servedBy.version} (${servedBy.instance}) in ${formatMs(message.latencyMs)}.`,
+      'served-by',
+    ),
+  );
+  container.replaceChildren(card);
+}

@@ -1,0 +1,169 @@
+import type { AdMessage, Customer, RaceMessage, ServerMessage } from '@ad-race/contracts';
+import { renderAd } from './ad-card';
+import { finishRows, finishSummary } from './photo-finish';
+
+const PAGES: Record<string, { title: string; intro: string }> = {
+  home: { title: 'Welcome back', intro: 'Where to next? Every page you open asks the ad services for an ad, and they race to answer.' },
+  deals: { title: 'Deals', intro: 'This week’s offers across our desks in 20 cities and their airports.' },
+  'my-trips': { title: 'My trips', intro: 'Your past and upcoming rentals.' },
+};
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+let socket: WebSocket | null = null;
+let reconnectDelayMs = 500;
+let latestNeedId: string | null = null;
+let loggedIn = false;
+
+function currentPage(): string {
+  const page = location.hash.replace(/^#/, '');
+  return page in PAGES ? page : 'home';
+}
+
+function status(text: string): void {
+  $('status').textContent = text;
+}
+
+function showLogin(): void {
+  loggedIn = false;
+  $('login-view').hidden = false;
+  $('site-view').hidden = true;
+  $('nav').hidden = true;
+  $('who').hidden = true;
+  $<HTMLInputElement>('email').focus();
+}
+
+function showSite(customer: Customer): void {
+  loggedIn = true;
+  $('login-view').hidden = true;
+  $('site-view').hidden = false;
+  $('nav').hidden = false;
+  $('who').hidden = false;
+  $('who-name').textContent = `${customer.name} · ${customer.loyaltyTier} · ${customer.city}`;
+  renderPage();
+}
+
+function renderPage(): void {
+  const page = currentPage();
+  $('page-heading').textContent = PAGES[page]!.title;
+  $('page-intro').textContent = PAGES[page]!.intro;
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a')) {
+    if (link.dataset['page'] === page) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+function renderRace(race: RaceMessage): void {
+  $('finish-summary').textContent = finishSummary(race);
+  const rows = finishRows(race).map((row) => {
+    const tr = document.createElement('tr');
+    tr.className = `result-${row.kind}`;
+    for (const text of [row.version, row.time, row.result]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    tr.children[1]!.className = 'time';
+    return tr;
+  });
+  $('finish-rows').replaceChildren(...rows);
+}
+
+function onMessage(message: ServerMessage): void {
+  switch (message.type) {
+    case 'ad':
+      latestNeedId = message.needId;
+      renderAd($('ad-card'), message as AdMessage);
+      break;
+    case 'race':
+      // A late answer can update an older race: show only the race of the ad on screen.
+      if (message.needId === latestNeedId) renderRace(message);
+      break;
+    case 'error':
+      status(`The server says: ${message.message}`);
+      break;
+  }
+}
+
+function viewPage(): void {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'page', page: currentPage() }));
+}
+
+/** Opens the ad socket. `announcePage` is false right after logging in: the login itself asked for an ad. */
+function connect(announcePage: boolean): void {
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
+  socket = ws;
+  ws.addEventListener('open', () => {
+    reconnectDelayMs = 500;
+    status('');
+    if (announcePage) viewPage();
+  });
+  ws.addEventListener('message', (event) => onMessage(JSON.parse(String(event.data)) as ServerMessage));
+  ws.addEventListener('close', () => {
+    if (socket !== ws || !loggedIn) return;
+    status('Lost the connection to the ad server; reconnecting…');
+    setTimeout(() => void resume(), reconnectDelayMs);
+    reconnectDelayMs = Math.min(reconnectDelayMs * 2, 10_000);
+  });
+}
+
+/** Picks up an existing session: show the site and reconnect, or show the login form. */
+async function resume(): Promise<void> {
+  try {
+    const res = await fetch('/api/session');
+    if (res.status === 401) return showLogin();
+    if (!res.ok) throw new Error(String(res.status));
+    const { customer } = (await res.json()) as { customer: Customer };
+    showSite(customer);
+    connect(true);
+  } catch {
+    status('Cannot reach the server; retrying…');
+    setTimeout(() => void resume(), reconnectDelayMs);
+    reconnectDelayMs = Math.min(reconnectDelayMs * 2, 10_000);
+  }
+}
+
+async function logIn(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  const error = $('login-error');
+  error.textContent = '';
+  const email = $<HTMLInputElement>('email').value.trim();
+  const password = $<HTMLInputElement>('password').value;
+  if (!email || !password) {
+    error.textContent = 'Enter your e-mail address and password.';
+    return;
+  }
+  try {
+    const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const body = (await res.json()) as { customer?: Customer; error?: string };
+    if (!res.ok || !body.customer) {
+      error.textContent = res.status === 401 ? 'Wrong e-mail address or password.' : `Could not log in: ${body.error ?? res.statusText}`;
+      return;
+    }
+    $<HTMLInputElement>('password').value = '';
+    location.hash = 'home';
+    showSite(body.customer);
+    connect(false);
+  } catch {
+    error.textContent = 'Could not reach the server. Is it running?';
+  }
+}
+
+async function logOut(): Promise<void> {
+  loggedIn = false;
+  socket?.close(1000, 'logged out');
+  socket = null;
+  await fetch('/api/logout', { method: 'POST' }).catch(() => undefined);
+  $('ad-card').replaceChildren();
+  $('finish-rows').replaceChildren();
+  showLogin();
+}
+
+$('login-form').addEventListener('submit', (event) => void logIn(event as SubmitEvent));
+$('logout').addEventListener('click', () => void logOut());
+window.addEventListener('hashchange', () => {
+  if (!loggedIn) return;
+  renderPage();
+  viewPage();
+});
+void resume();

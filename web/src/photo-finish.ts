@@ -1,0 +1,38 @@
+import type { RaceMessage } from '@ad-race/contracts';
+
+export interface FinishRow {
+  version: string;
+  time: string;
+  result: string;
+  kind: 'won' | 'lost' | 'late' | 'shadow';
+}
+
+export function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+/** The photo-finish table: every version's answer to one need, as it arrived, and how it fared. */
+export function finishRows(race: RaceMessage): FinishRow[] {
+  const winner = race.replies.find((r) => r.won);
+  return race.replies.map((r) => {
+    const time = formatMs(r.latencyMs);
+    if (r.won) return { version: r.version, time, result: 'won: its ad is shown', kind: 'won' };
+    if (r.late) return { version: r.version, time, result: `too late (after the ${race.deadlineMs} ms deadline)`, kind: 'late' };
+    if (r.shadow) return { version: r.version, time, result: 'shadow: timed, never shown', kind: 'shadow' };
+    const behind = winner ? `${formatMs(r.latencyMs - winner.latencyMs)} behind` : 'no winner';
+    return { version: r.version, time, result: `lost, ${behind}`, kind: 'lost' };
+  });
+}
+
+/** One sentence for the race: who won and by how much. */
+export function finishSummary(race: RaceMessage): string {
+  const winner = race.replies.find((r) => r.won);
+  if (!winner) {
+    return race.replies.length === 0
+      ? `No version answered within ${race.deadlineMs} ms: the house ad is shown.`
+      : `No valid answer within ${race.deadlineMs} ms: the house ad is shown.`;
+  }
+  const runnerUp = race.replies.find((r) => !r.won && !r.shadow && !r.late);
+  if (!runnerUp) return `${winner.version} won in ${formatMs(winner.latencyMs)}, unchallenged.`;
+  return `${winner.version} won in ${formatMs(winner.latencyMs)}, ${formatMs(runnerUp.latencyMs - winner.latencyMs)} ahead of ${runnerUp.version}.`;
+}
