@@ -1,0 +1,163 @@
+import { adNeedV1, adSolutionV1 } from '@ad-race/contracts';
+import { listenTo, metricValue, openTestNamespace, sleep } from '@ad-race/service-testing';
+import { logIn, openAdSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
+import type { FastifyInstance } from 'fastify';
+import { startAds } from './services';
+
+describe('the stack on the real broker: web, ads-v1 and ads-v2', () => {
+  let ns: Awaited<ReturnType<typeof openTestNamespace>>;
+  let env: Record<string, string>;
+  const apps: FastifyInstance[] = [];
+  const sockets: AdSocket[] = [];
+
+  async function web(extra: Record<string, string> = {}) {
+    const app = await startWeb({ ...env, ...extra });
+    apps.push(app);
+    return app;
+  }
+  async function ads(service: 'ads-v1' | 'ads-v2', extra: Record<string, string> = {}) {
+    const app = await startAds(service, { ...env, ...extra });
+    apps.push(app);
+    return app;
+  }
+  /** Logs in, opens the ad socket and waits for the ad the login asked for. */
+  async function customer(app: FastifyInstance, email = 'anna@example.com') {
+    const socket = await openAdSocket(app, await logIn(app, email));
+    sockets.push(socket);
+    await socket.messages.waitUntil((m) => m.type === 'ad' && m.page === 'login');
+    return socket;
+  }
+
+  beforeEach(async () => {
+    ns = await openTestNamespace('stack');
+    ns.willUseSharedQueue('needs', 'ads-v1');
+    ns.willUseSharedQueue('needs', 'ads-v2');
+    env = { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace };
+  });
+
+  afterEach(async () => {
+    sockets.splice(0).forEach((s) => s.ws.terminate());
+    for (const app of apps.splice(0).reverse()) await app.close();
+    await ns.cleanup();
+  });
+
+  it('races v1 and v2 for every page: one wins, both are timed', async () => {
+    const app = await web();
+    await ads('ads-v1');
+    await ads('ads-v2');
+    const anna = await customer(app);
+    for (const page of ['home', 'deals', 'my-trips']) {
+      const ad = await anna.view(page);
+      expect(['v1', 'v2']).toContain(ad.servedBy.version);
+      expect(ad.ad.offer.city).toBe('Amsterdam');
+      const race = await anna.raceOf(ad.needId, 2);
+      expect(race.replies.map((r) => r.version).sort()).toEqual(['v1', 'v2']);
+      expect(race.replies.filter((r) => r.won).map((r) => r.version)).toEqual([ad.servedBy.version]);
+    }
+  });
+
+  it('never shows the answers of a version run in shadow', async () => {
+    const app = await web();
+    await ads('ads-v1');
+    await ads('ads-v2', { SHADOW: 'true' });
+    const anna = await customer(app);
+    for (let i = 0; i < 10; i++) {
+      const ad = await anna.view('home');
+      expect(ad.servedBy.version).toBe('v1');
+      const race = await anna.raceOf(ad.needId, 2);
+      expect(race.replies.find((r) => r.version === 'v2')).toMatchObject({ shadow: true, won: false });
+    }
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metricValue(metrics, 'ad_race_wins_total', { version: 'v2' })).toBe(0);
+    expect(metricValue(metrics, 'ad_race_shadow_replies_total', { version: 'v2' })).toBeGreaterThanOrEqual(10);
+  });
+
+  it('keeps serving from v1 when ads-v2 is stopped', async () => {
+    const app = await web();
+    await ads('ads-v1');
+    const v2 = await ads('ads-v2');
+    const anna = await customer(app);
+    await anna.raceOf((await anna.view('home')).needId, 2);
+
+    await v2.close();
+    apps.splice(apps.indexOf(v2), 1);
+    for (let i = 0; i < 5; i++) {
+      const ad = await anna.view('deals');
+      expect(ad.servedBy.version).toBe('v1');
+    }
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(0);
+  });
+
+  it('has two replicas of ads-v1 answer each need once between them', async () => {
+    const app = await web();
+    await ads('ads-v1', { INSTANCE_ID: 'ads-v1-a' });
+    await ads('ads-v1', { INSTANCE_ID: 'ads-v1-b' });
+    const solutions = await listenTo(ns.url, ns.namespace, 'solutions', adSolutionV1);
+    try {
+      const anna = await customer(app);
+      const needIds: string[] = [];
+      for (let i = 0; i < 30; i++) needIds.push((await anna.view('home')).needId);
+      await sleep(200);
+      const answers = solutions.heard.items.map((h) => h.message).filter((s) => needIds.includes(s.causationId));
+      expect(answers.map((s) => s.causationId).sort()).toEqual([...needIds].sort());
+      const byInstance = new Set(answers.map((s) => s.producer.instance));
+      expect(byInstance).toEqual(new Set(['ads-v1-a', 'ads-v1-b']));
+    } finally {
+      await solutions.bus.close();
+    }
+  });
+
+  it('has each of two web instances deliver only its own customers’ ads', async () => {
+    const webA = await web({ INSTANCE_ID: 'web-a' });
+    const webB = await web({ INSTANCE_ID: 'web-b' });
+    await ads('ads-v1');
+    await ads('ads-v2');
+    const anna = await customer(webA, 'anna@example.com');
+    const ben = await customer(webB, 'ben@example.com');
+    const annaNeeds = new Set<string>();
+    const benNeeds = new Set<string>();
+    for (let i = 0; i < 10; i++) {
+      const [a, b] = await Promise.all([anna.view('home'), ben.view('deals')]);
+      annaNeeds.add(a.needId);
+      benNeeds.add(b.needId);
+      expect(a.ad.offer.city).toBe('Amsterdam');
+      expect(b.ad.offer.city).toBe('Berlin');
+    }
+    await sleep(100);
+    const seen = (socket: AdSocket) => new Set(socket.messages.items.flatMap((m) => ('needId' in m ? [m.needId] : [])));
+    expect([...seen(anna)].filter((id) => benNeeds.has(id))).toEqual([]);
+    expect([...seen(ben)].filter((id) => annaNeeds.has(id))).toEqual([]);
+    for (const app of [webA, webB]) {
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(0);
+    }
+  });
+
+  it('dead-letters malformed messages while the good ones flow', async () => {
+    const app = await web();
+    await ads('ads-v1');
+    await ads('ads-v2');
+    const anna = await customer(app);
+    const needs = await listenTo(ns.url, ns.namespace, 'needs', adNeedV1);
+    try {
+      for (let i = 0; i < 5; i++) {
+        ns.probe.publishRaw('needs', `garbage ${i}`, { messageId: `bad-need-${i}` });
+        const ad = await anna.view('home');
+        expect(ad.servedBy.version).not.toBe('fallback');
+        // A malformed answer to a need this web instance is waiting for: parsed, rejected, dead-lettered.
+        ns.probe.publishRaw('solutions', '{"name":"ad.solution"}', { messageId: `bad-solution-${i}`, correlationId: ad.needId });
+      }
+      await sleep(200);
+      const letters = await ns.probe.takeDeadLetters();
+      const from = (queue: string) => letters.filter((l) => l.queue === queue).map((l) => l.messageId).sort();
+      const badNeeds = [0, 1, 2, 3, 4].map((i) => `bad-need-${i}`);
+      expect(from(`${ns.namespace}.needs.ads-v1`)).toEqual(badNeeds);
+      expect(from(`${ns.namespace}.needs.ads-v2`)).toEqual(badNeeds);
+      expect(letters.filter((l) => l.messageId?.startsWith('bad-solution')).length).toBe(5);
+      expect(letters.every((l) => l.reason.length > 0)).toBe(true);
+    } finally {
+      await needs.bus.close();
+    }
+  });
+});
