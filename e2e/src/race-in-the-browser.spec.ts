@@ -1,6 +1,5 @@
-import { openTestNamespace } from '@ad-race/service-testing';
+import { openTestNamespace, startStack, type RunningStack } from '@ad-race/service-testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startStack, type RunningStack } from './stack';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 

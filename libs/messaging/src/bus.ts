@@ -1,6 +1,7 @@
 import type { Envelope, MessageContract } from '@ad-race/contracts';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options, type RecoveringChannelModel } from 'amqplib';
 import { performance } from 'node:perf_hooks';
+import { Acknowledger, type Delivery } from './acknowledger';
 import { DEAD_LETTERS, Topology, type ExchangeName, type QueueKind } from './topology';
 
 /** The logging the bus needs: pino's shape, so a service passes its own logger. */
@@ -87,7 +88,7 @@ export class Bus {
   private connection: RecoveringChannelModel | null = null;
   private model: ChannelModel | null = null;
   private publisher: ConfirmChannel | null = null;
-  private consumer: { channel: Channel; tags: string[] } | null = null;
+  private consumer: { channel: Channel; acks: Acknowledger; tags: string[] } | null = null;
   private drained: Promise<void> | null = null;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
@@ -164,6 +165,7 @@ export class Bus {
       await Promise.all(consumer.tags.map((tag) => consumer.channel.cancel(tag).catch(() => undefined)));
     }
     await this.whenIdle(this.options.drainTimeoutMs ?? 5_000);
+    consumer?.acks.flush();
     // Channels first: a channel's close-ok comes after the broker has processed its acks,
     // which a connection close racing them would lose (the messages would be delivered again).
     await consumer?.channel.close().catch(() => undefined);
@@ -196,6 +198,7 @@ export class Bus {
     await this.topology.declareExchanges(channel);
     await channel.prefetch(this.prefetch);
     this.publisher = publisher;
+    const acks = new Acknowledger(channel);
     const tags: string[] = [];
     for (const subscription of this.subscriptions) {
       const queue = await this.topology.declareQueue(channel, subscription.exchange, subscription.queue);
@@ -205,47 +208,48 @@ export class Bus {
           if (!this.closing) model.close().catch(() => undefined);
           return;
         }
-        void this.deliver(channel, subscription, queue, msg);
+        void this.deliver(acks, subscription, queue, msg);
       });
       tags.push(consumerTag);
       this.log.info({ queue }, 'consuming');
     }
-    this.consumer = { channel, tags };
+    this.consumer = { channel, acks, tags };
     this.model = model;
   }
 
-  private async deliver(channel: Channel, subscription: Subscription<Envelope>, queue: string, msg: ConsumeMessage): Promise<void> {
+  private async deliver(acks: Acknowledger, subscription: Subscription<Envelope>, queue: string, msg: ConsumeMessage): Promise<void> {
+    const delivery = acks.receive(msg);
     if (this.closing) {
       // Arrived between our cancel and the broker's confirmation of it: back to the queue, for a replica.
-      nack(channel, msg);
+      acks.requeue(delivery);
       return;
     }
     const meta = metaOf(msg, queue);
     if (subscription.wants && !subscription.wants(meta)) {
-      ack(channel, msg);
+      acks.ack(delivery);
       return;
     }
     this.inFlight++;
     try {
       const decoded = subscription.contract.decode(msg.content);
       if (!decoded.ok) {
-        await this.deadLetter(channel, msg, meta, decoded.error);
+        await this.deadLetter(acks, delivery, meta, decoded.error);
         this.hooks.invalid?.(meta, decoded.error);
         return;
       }
       const message = decoded.message;
       if (message.deadline !== undefined && Date.parse(message.deadline) <= Date.now()) {
-        ack(channel, msg);
+        acks.ack(delivery);
         this.hooks.expired?.(meta, message);
         return;
       }
       await subscription.handle(message, meta);
-      ack(channel, msg);
+      acks.ack(delivery);
     } catch (err) {
       if (err instanceof BusUnavailableError) return; // left unacknowledged: redelivered after the reconnect
       const reason = `handler failed: ${err instanceof Error ? err.message : String(err)}`;
       this.log.error({ err, queue, messageId: meta.messageId }, reason);
-      await this.deadLetter(channel, msg, meta, reason).catch(() => undefined);
+      await this.deadLetter(acks, delivery, meta, reason).catch(() => undefined);
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -253,10 +257,10 @@ export class Bus {
   }
 
   /** Moves a message to the namespace's dead-letter queue, with the reason, then acknowledges it. */
-  private async deadLetter(channel: Channel, msg: ConsumeMessage, meta: MessageMeta, reason: string): Promise<void> {
-    const p = msg.properties;
+  private async deadLetter(acks: Acknowledger, delivery: Delivery, meta: MessageMeta, reason: string): Promise<void> {
+    const p = delivery.msg.properties;
     const short = reason.slice(0, MAX_REASON_LENGTH);
-    await this.publishBytes(this.topology.exchange(DEAD_LETTERS), msg.content, {
+    await this.publishBytes(this.topology.exchange(DEAD_LETTERS), delivery.msg.content, {
       contentType: p.contentType,
       messageId: p.messageId,
       correlationId: p.correlationId,
@@ -265,7 +269,7 @@ export class Bus {
       timestamp: p.timestamp,
       headers: { ...p.headers, 'x-dead-letter-reason': short, 'x-dead-letter-queue': meta.queue },
     });
-    ack(channel, msg);
+    acks.ack(delivery);
     this.log.warn({ queue: meta.queue, messageId: meta.messageId, reason: short }, 'dead-lettered a message');
   }
 
@@ -296,22 +300,6 @@ export class Bus {
         resolve();
       });
     });
-  }
-}
-
-function ack(channel: Channel, msg: ConsumeMessage): void {
-  try {
-    channel.ack(msg);
-  } catch {
-    // The channel closed: the broker requeues the message and delivers it again.
-  }
-}
-
-function nack(channel: Channel, msg: ConsumeMessage): void {
-  try {
-    channel.nack(msg, false, true);
-  } catch {
-    // The channel closed: the broker requeues the message anyway.
   }
 }
 

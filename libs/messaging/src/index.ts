@@ -1,3 +1,4 @@
 export * from './bus';
 export * from './probe';
 export * from './topology';
+export * from './floor';

@@ -4,3 +4,4 @@ export * from './logger';
 export * from './namespace';
 export * from './metrics';
 export * from './scripted-ads';
+export * from './stack';

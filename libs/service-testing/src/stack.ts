@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-const root = join(__dirname, '../..');
+/** The workspace root: found from the current directory (Jest runs a project from its own folder). */
+function workspaceRoot(): string {
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'tools/start-stack.mjs'))) return dir;
+    if (dirname(dir) === dir) throw new Error('not inside the ad-race workspace: no tools/start-stack.mjs above ' + process.cwd());
+  }
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,8 +29,12 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-/** Runs the built stack exactly as `npm start` does (tools/start-stack.mjs), on free ports and a namespace of its own. */
-export async function startStack(env: Record<string, string>): Promise<RunningStack> {
+/**
+ * Runs the built stack exactly as `npm start` does (tools/start-stack.mjs),
+ * on free ports, with the environment given (say, a namespace of its own).
+ * For the end-to-end test and the benchmark; build first.
+ */
+export async function startStack(env: Record<string, string>, root = workspaceRoot()): Promise<RunningStack> {
   // Three consecutive ports: web, ads-v1, ads-v2. Taken from the top of a free one, which is nearly always enough.
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['tools/start-stack.mjs'], {

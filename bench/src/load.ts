@@ -1,0 +1,59 @@
+import { performance } from 'node:perf_hooks';
+import type { BenchCustomer, Outcome } from './customers';
+import { summarise, type Summary } from './stats';
+
+export interface StepResult {
+  offeredPerS: number;
+  achievedPerS: number;
+  e2e: Summary;
+  race: Summary;
+  unanswered: number;
+  byVersion: Record<string, number>;
+}
+
+/**
+ * Offers page views at a fixed rate, whatever the answers do (an open loop,
+ * so a slow answer cannot slow the offer down and hide its own delay), spread
+ * over the customers in turn. Views sent during the warm-up are not counted.
+ */
+export async function offerLoad(
+  customers: BenchCustomer[],
+  outcomes: { take(): Outcome[] },
+  ratePerS: number,
+  options: { warmupMs: number; measureMs: number; drainMs: number },
+): Promise<StepResult> {
+  outcomes.take();
+  const start = performance.now();
+  const measureFrom = start + options.warmupMs;
+  const end = measureFrom + options.measureMs;
+  let sent = 0;
+  let counted = 0;
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      const due = Math.min(Math.floor(((now - start) / 1000) * ratePerS), Math.floor(((end - start) / 1000) * ratePerS));
+      for (; sent < due; sent++) {
+        const sentAt = customers[next]!.view();
+        next = (next + 1) % customers.length;
+        if (sentAt >= measureFrom && sentAt < end) counted++;
+      }
+      if (now >= end) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  await new Promise((r) => setTimeout(r, options.drainMs));
+  const results = outcomes.take().filter((o) => o.sentAt >= measureFrom && o.sentAt < end);
+  for (const c of customers) c.forgetWaiting();
+  const byVersion: Record<string, number> = {};
+  for (const o of results) byVersion[o.version] = (byVersion[o.version] ?? 0) + 1;
+  return {
+    offeredPerS: ratePerS,
+    achievedPerS: Math.round(results.length / (options.measureMs / 1000)),
+    e2e: summarise(results.map((o) => o.e2eMs)),
+    race: summarise(results.map((o) => o.raceMs)),
+    unanswered: Math.max(0, counted - results.length),
+    byVersion,
+  };
+}

@@ -1,0 +1,65 @@
+import { connect } from 'amqplib';
+import { performance } from 'node:perf_hooks';
+
+// The floor of the benchmark: the cheapest round trip amqplib and the broker
+// allow, with none of ad-race's own work (no schemas, no confirms, no acks).
+// One process publishes on a fanout exchange; another answers each message on
+// a second fanout exchange; the first consumes the answer. It lives here
+// because this library is the only code that may use amqplib.
+
+const exchanges = (namespace: string) => ({ ask: `${namespace}.floor-ask`, answer: `${namespace}.floor-answer` });
+
+/** The answering side: echoes every message from the ask exchange onto the answer exchange. Runs until closed. */
+export async function runFloorEcho(url: string, namespace: string): Promise<{ close(): Promise<void> }> {
+  const model = await connect(url, { noDelay: true });
+  const ch = await model.createChannel();
+  const { ask, answer } = exchanges(namespace);
+  await ch.assertExchange(ask, 'fanout', { durable: false, autoDelete: true });
+  await ch.assertExchange(answer, 'fanout', { durable: false, autoDelete: true });
+  const { queue } = await ch.assertQueue('', { exclusive: true });
+  await ch.bindQueue(queue, ask, '');
+  await ch.consume(queue, (msg) => msg && ch.publish(answer, '', msg.content, { correlationId: msg.properties.correlationId }), { noAck: true });
+  return { close: () => model.close() };
+}
+
+/**
+ * The asking side: sends `count` messages of `size` bytes, `inFlight` at a
+ * time, and returns each round trip's time in milliseconds.
+ */
+export async function measureFloor(url: string, namespace: string, options: { count: number; inFlight: number; size: number }): Promise<number[]> {
+  const model = await connect(url, { noDelay: true });
+  const ch = await model.createChannel();
+  const { ask, answer } = exchanges(namespace);
+  await ch.assertExchange(ask, 'fanout', { durable: false, autoDelete: true });
+  await ch.assertExchange(answer, 'fanout', { durable: false, autoDelete: true });
+  const { queue } = await ch.assertQueue('', { exclusive: true });
+  await ch.bindQueue(queue, answer, '');
+
+  const body = Buffer.alloc(options.size, 'x');
+  const sentAt = new Map<string, number>();
+  const times: number[] = [];
+  let sent = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const send = () => {
+    const id = String(sent++);
+    sentAt.set(id, performance.now());
+    ch.publish(ask, '', body, { correlationId: id });
+  };
+  await ch.consume(
+    queue,
+    (msg) => {
+      if (!msg) return;
+      const id = msg.properties.correlationId as string;
+      times.push(performance.now() - sentAt.get(id)!);
+      sentAt.delete(id);
+      if (times.length === options.count) done();
+      else if (sent < options.count) send();
+    },
+    { noAck: true },
+  );
+  for (let i = 0; i < Math.min(options.inFlight, options.count); i++) send();
+  await finished;
+  await model.close();
+  return times;
+}
