@@ -1,19 +1,20 @@
 #!/usr/bin/env node
-// Runs a test command and closes with one line of totals over every Jest
-// project it ran: "N passed, N failed". Usage: node tools/test-totals.mjs <command...>
+// Runs a test command (a shell command line) and closes with one line of
+// totals over every Jest project it ran: "N passed, N failed".
+// Usage: node tools/test-totals.mjs "<command line>"
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('../dist/test-totals/', import.meta.url));
-const [command, ...args] = process.argv.slice(2);
+const command = process.argv.slice(2).join(' ');
 if (!command) {
-  console.error('usage: node tools/test-totals.mjs <command> [args...]');
+  console.error('usage: node tools/test-totals.mjs "<command line>"');
   process.exit(2);
 }
 
 rmSync(dir, { recursive: true, force: true });
-const run = spawnSync(command, args, { stdio: 'inherit' });
+const run = spawnSync(command, { stdio: 'inherit', shell: true });
 
 let files = [];
 try {

@@ -1,6 +1,29 @@
 import { adNeedV1, adSolutionV1, createAdNeedV1, type AdNeedV1 } from '@ad-race/contracts';
-import { openTestNamespace, silentLogger } from '@ad-race/service-testing';
+import { randomUUID } from 'node:crypto';
 import { Bus, type Subscription } from './bus';
+import { BusProbe } from './probe';
+import type { ExchangeName } from './topology';
+
+// The bus's own tests use nothing but the bus: the shared test utilities
+// (libs/service-testing) are built on it.
+const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+async function openTestNamespace(label: string) {
+  const url = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const namespace = `${label}-${randomUUID().slice(0, 8)}`;
+  const probe = await BusProbe.open(url, namespace);
+  const sharedQueues: { exchange: ExchangeName; group: string }[] = [];
+  return {
+    url,
+    namespace,
+    probe,
+    willUseSharedQueue: (exchange: ExchangeName, group: string) => sharedQueues.push({ exchange, group }),
+    async cleanup() {
+      await probe.deleteNamespace(sharedQueues);
+      await probe.close();
+    },
+  };
+}
 
 const web = { service: 'web', version: '1.0.0', instance: 'web-test' };
 const payload = { customerId: 'c-0001', city: 'Amsterdam', loyaltyTier: 'gold' as const, page: 'login' };
