@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { cpuPercent, sampleCpu } from './cpu';
 import type { BenchCustomer, Outcome } from './customers';
 import { summarise, type Summary } from './stats';
 
@@ -9,6 +10,8 @@ export interface StepResult {
   race: Summary;
   unanswered: number;
   byVersion: Record<string, number>;
+  /** Percent of one core used by each process during the measurement. */
+  cpu: Record<string, number>;
 }
 
 /**
@@ -29,16 +32,26 @@ export async function offerLoad(
   let sent = 0;
   let counted = 0;
   let next = 0;
+  let cpuBefore = sampleCpu();
+  let cpuAfter = cpuBefore;
+  let measuring = false;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
+      if (!measuring && now >= measureFrom) {
+        measuring = true;
+        cpuBefore = sampleCpu();
+      }
       const due = Math.min(Math.floor(((now - start) / 1000) * ratePerS), Math.floor(((end - start) / 1000) * ratePerS));
       for (; sent < due; sent++) {
         const sentAt = customers[next]!.view();
         next = (next + 1) % customers.length;
         if (sentAt >= measureFrom && sentAt < end) counted++;
       }
-      if (now >= end) resolve();
+      if (now >= end) {
+        cpuAfter = sampleCpu();
+        resolve();
+      }
       else setTimeout(tick, 1);
     };
     tick();
@@ -55,5 +68,6 @@ export async function offerLoad(
     race: summarise(results.map((o) => o.raceMs)),
     unanswered: Math.max(0, counted - results.length),
     byVersion,
+    cpu: cpuPercent(cpuBefore, cpuAfter, options.measureMs / 1000),
   };
 }

@@ -12,7 +12,7 @@ import { ms, summarise } from './stats';
 
 const AMQP_URL = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const FIXED_LOAD_PER_S = Number(process.env['BENCH_FIXED_LOAD'] ?? 500);
-const STEPS_PER_S = (process.env['BENCH_STEPS'] ?? '1000,2000,3000,3500,4000,4500,5000,6000,7000,8000').split(',').map(Number);
+const STEPS_PER_S = (process.env['BENCH_STEPS'] ?? '250,500,750,1000,1250,1500,2000,2500,3000,3500,4000,5000').split(',').map(Number);
 const P99_LIMIT_MS = 50;
 const CUSTOMER_COUNT = 64;
 const FLOOR_ROUND_TRIPS = 5000;
@@ -28,10 +28,13 @@ async function floor(namespace: string) {
   try {
     await measureFloor(AMQP_URL, namespace, { count: 500, inFlight: 1, size: NEED_SIZE_BYTES }); // warm-up
     const oneAtATime = summarise(await measureFloor(AMQP_URL, namespace, { count: FLOOR_ROUND_TRIPS, inFlight: 1, size: NEED_SIZE_BYTES }));
+    const atFixedLoad = summarise(
+      await measureFloor(AMQP_URL, namespace, { count: FIXED_LOAD_PER_S * 5, ratePerS: FIXED_LOAD_PER_S, size: NEED_SIZE_BYTES }),
+    );
     const started = performance.now();
     await measureFloor(AMQP_URL, namespace, { count: 20_000, inFlight: 64, size: NEED_SIZE_BYTES });
     const perSecond = Math.round(20_000 / ((performance.now() - started) / 1000));
-    return { oneAtATime, perSecond };
+    return { oneAtATime, atFixedLoad, perSecond };
   } finally {
     echo.kill('SIGTERM');
   }
@@ -75,14 +78,17 @@ async function main() {
       const step = await offerLoad(customers, outcomes, rate, { warmupMs: 1000, measureMs: 3000, drainMs: 500 });
       steps.push(step);
       process.stdout.write(`  ${rate}/s offered: ${step.achievedPerS}/s answered, end-to-end p99 ${ms(step.e2e.p99)} ms\n`);
-      if (!passes(step)) break;
+      // Two failed steps in a row end the search: one can be bad luck on a shared machine.
+      if (steps.length >= 2 && !passes(step) && !passes(steps[steps.length - 2]!)) break;
     }
     const best = steps.filter(passes).sort((a, b) => b.achievedPerS - a.achievedPerS)[0];
 
     const w = [40, 14, 7, 8, 8, 8];
     console.log('\n' + row(['measure', 'load', 'n', 'p50 ms', 'p99 ms', 'max ms'], w));
     const f = floorResult.oneAtATime;
+    const fl = floorResult.atFixedLoad;
     console.log(row(['floor: bare amqplib round trip', '1 in flight', f.n, ms(f.p50), ms(f.p99), ms(f.max)], w));
+    console.log(row(['floor: bare amqplib round trip', `${FIXED_LOAD_PER_S} msgs/s`, fl.n, ms(fl.p50), ms(fl.p99), ms(fl.max)], w));
     console.log(row(['race: need published -> first answer', `${FIXED_LOAD_PER_S} ads/s`, fixed.race.n, ms(fixed.race.p50), ms(fixed.race.p99), ms(fixed.race.max)], w));
     console.log(row(['end to end: page view -> ad on socket', `${FIXED_LOAD_PER_S} ads/s`, fixed.e2e.n, ms(fixed.e2e.p50), ms(fixed.e2e.p99), ms(fixed.e2e.max)], w));
     if (best) {
@@ -90,7 +96,7 @@ async function main() {
       console.log(row(['end to end', `${best.offeredPerS} ads/s`, best.e2e.n, ms(best.e2e.p50), ms(best.e2e.p99), ms(best.e2e.max)], w));
     }
     console.log(`\nfloor throughput, 64 in flight: ${floorResult.perSecond} round trips/s`);
-    console.log(`race p50 / floor p50: ${(fixed.race.p50 / f.p50).toFixed(2)}x (target: within 2x)`);
+    console.log(`race p50 / floor p50: ${(fixed.race.p50 / f.p50).toFixed(2)}x against the floor one at a time, ${(fixed.race.p50 / fl.p50).toFixed(2)}x against the floor at the same load (target: within 2x)`);
 
     const sw = [10, 10, 9, 9, 11, 22];
     console.log('\n' + row(['offered/s', 'answered/s', 'e2e p50', 'e2e p99', 'unanswered', 'served by'], sw));
@@ -98,12 +104,19 @@ async function main() {
       const servedBy = Object.entries(s.byVersion).sort().map(([v, n]) => `${v} ${Math.round((100 * n) / Math.max(1, s.race.n))}%`).join(' ');
       console.log(row([s.offeredPerS, s.achievedPerS, ms(s.e2e.p50), ms(s.e2e.p99), s.unanswered, servedBy], sw));
     }
+    const cpuOf = (s: StepResult) => Object.entries(s.cpu).sort().map(([name, pct]) => `${name} ${pct}%`).join(', ');
+    console.log(`\nCPU, in percent of one core (this machine has ${cpus().length}):`);
+    console.log(`  at ${fixed.offeredPerS} ads/s: ${cpuOf(fixed)}`);
+    const last = steps[steps.length - 1];
+    if (last) console.log(`  at ${last.offeredPerS} ads/s: ${cpuOf(last)}`);
     console.log(`highest load with end-to-end p99 under ${P99_LIMIT_MS} ms, every view answered and no house ads: ${best?.achievedPerS ?? 0} ads/s (target: 3000)`);
 
     console.log(
       JSON.stringify({
         floor_p50_ms: round(f.p50),
         floor_p99_ms: round(f.p99),
+        floor_at_fixed_load_p50_ms: round(fl.p50),
+        floor_at_fixed_load_p99_ms: round(fl.p99),
         race_p50_ms: round(fixed.race.p50),
         race_p99_ms: round(fixed.race.p99),
         e2e_p50_ms: round(fixed.e2e.p50),
@@ -112,6 +125,7 @@ async function main() {
         fixed_load_ads_per_s: FIXED_LOAD_PER_S,
         floor_round_trips_per_s: floorResult.perSecond,
         race_to_floor_p50: round(fixed.race.p50 / f.p50),
+        race_to_floor_at_fixed_load_p50: round(fixed.race.p50 / fl.p50),
         cores: cpus().length,
       }),
     );

@@ -23,10 +23,16 @@ export async function runFloorEcho(url: string, namespace: string): Promise<{ cl
 }
 
 /**
- * The asking side: sends `count` messages of `size` bytes, `inFlight` at a
- * time, and returns each round trip's time in milliseconds.
+ * The asking side: sends `count` messages of `size` bytes and returns each
+ * round trip's time in milliseconds. Either `inFlight` at a time, each sent as
+ * the previous one returns, or paced at `ratePerS` whatever the answers do
+ * (the race is measured that way, so the floor can be taken at the same load).
  */
-export async function measureFloor(url: string, namespace: string, options: { count: number; inFlight: number; size: number }): Promise<number[]> {
+export async function measureFloor(
+  url: string,
+  namespace: string,
+  options: { count: number; size: number } & ({ inFlight: number } | { ratePerS: number }),
+): Promise<number[]> {
   const model = await connect(url, { noDelay: true });
   const ch = await model.createChannel();
   const { ask, answer } = exchanges(namespace);
@@ -38,6 +44,7 @@ export async function measureFloor(url: string, namespace: string, options: { co
   const body = Buffer.alloc(options.size, 'x');
   const sentAt = new Map<string, number>();
   const times: number[] = [];
+  const paced = 'ratePerS' in options;
   let sent = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -54,11 +61,21 @@ export async function measureFloor(url: string, namespace: string, options: { co
       times.push(performance.now() - sentAt.get(id)!);
       sentAt.delete(id);
       if (times.length === options.count) done();
-      else if (sent < options.count) send();
+      else if (!paced && sent < options.count) send();
     },
     { noAck: true },
   );
-  for (let i = 0; i < Math.min(options.inFlight, options.count); i++) send();
+  if (paced) {
+    const start = performance.now();
+    const tick = () => {
+      const due = Math.min(options.count, Math.floor(((performance.now() - start) / 1000) * options.ratePerS));
+      while (sent < due) send();
+      if (sent < options.count) setTimeout(tick, 1);
+    };
+    tick();
+  } else {
+    for (let i = 0; i < Math.min(options.inFlight, options.count); i++) send();
+  }
   await finished;
   await model.close();
   return times;
