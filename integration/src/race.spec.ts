@@ -1,6 +1,6 @@
 import { adNeedV1, adSolutionV1 } from '@ad-race/contracts';
 import { listenTo, metricValue, openTestNamespace, sleep } from '@ad-race/service-testing';
-import { logIn, openAdSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
+import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
 import { startAds } from './services';
 
@@ -20,11 +20,9 @@ describe('the stack on the real broker: web, ads-v1 and ads-v2', () => {
     apps.push(app);
     return app;
   }
-  /** Logs in, opens the ad socket and waits for the ad the login asked for. */
-  async function customer(app: FastifyInstance, email = 'anna@example.com') {
-    const socket = await openAdSocket(app, await logIn(app, email));
+  async function customer(app: FastifyInstance, email?: string) {
+    const socket = await openCustomerSocket(app, email);
     sockets.push(socket);
-    await socket.messages.waitUntil((m) => m.type === 'ad' && m.page === 'login');
     return socket;
   }
 

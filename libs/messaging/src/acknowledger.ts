@@ -3,6 +3,8 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 export interface Delivery {
   readonly msg: ConsumeMessage;
   settled: boolean;
+  /** Handed back to the queue: the broker no longer counts it as ours. */
+  requeued: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export class Acknowledger {
 
   /** Registers a delivery; call in the order the channel delivers. */
   receive(msg: ConsumeMessage): Delivery {
-    const delivery = { msg, settled: false };
+    const delivery = { msg, settled: false, requeued: false };
     this.pending.push(delivery);
     return delivery;
   }
@@ -41,14 +43,18 @@ export class Acknowledger {
     } catch {
       // The channel closed: the broker requeues it anyway.
     }
-    this.ack(delivery); // nothing more to acknowledge: a later multiple ack passes over it
+    delivery.requeued = true;
+    this.ack(delivery); // settled: a later multiple ack passes over it
   }
 
   /** Acknowledges every settled delivery up to the first unsettled one. */
   flush(): void {
     this.scheduled = false;
+    // The tag of a multiple ack must be one the broker still counts as ours: not a requeued one.
     let last: Delivery | undefined;
-    while (this.head < this.pending.length && this.pending[this.head]!.settled) last = this.pending[this.head++];
+    for (; this.head < this.pending.length && this.pending[this.head]!.settled; this.head++) {
+      if (!this.pending[this.head]!.requeued) last = this.pending[this.head];
+    }
     if (this.head > 1024 || this.head === this.pending.length) {
       this.pending = this.pending.slice(this.head);
       this.head = 0;

@@ -2,7 +2,6 @@ import { adNeedV1, adSolutionV1, createAdNeedV1, type AdNeedV1 } from '@ad-race/
 import { randomUUID } from 'node:crypto';
 import { Bus, type Subscription } from './bus';
 import { BusProbe } from './probe';
-import type { ExchangeName } from './topology';
 
 // The bus's own tests use nothing but the bus: the shared test utilities
 // (libs/service-testing) are built on it.
@@ -12,17 +11,8 @@ async function openTestNamespace(label: string) {
   const url = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
   const namespace = `${label}-${randomUUID().slice(0, 8)}`;
   const probe = await BusProbe.open(url, namespace);
-  const sharedQueues: { exchange: ExchangeName; group: string }[] = [];
-  return {
-    url,
-    namespace,
-    probe,
-    willUseSharedQueue: (exchange: ExchangeName, group: string) => sharedQueues.push({ exchange, group }),
-    async cleanup() {
-      await probe.deleteNamespace(sharedQueues);
-      await probe.close();
-    },
-  };
+  const cleanup = () => probe.deleteNamespace().then(() => probe.close());
+  return { url, namespace, probe, willUseSharedQueue: probe.willUseSharedQueue.bind(probe), cleanup };
 }
 
 const web = { service: 'web', version: '1.0.0', instance: 'web-test' };
@@ -234,7 +224,7 @@ describe('the bus, against the real broker', () => {
     await bus.connected();
 
     // Deleting the queue makes the broker cancel the consumer: the bus must rebuild.
-    await ns.probe.deleteNamespace([{ exchange: 'needs', group: 'ads-v1' }]);
+    await ns.probe.deleteSharedQueue('needs', 'ads-v1');
     for (let i = 0; i < 50 && changes.length < 3; i++) await settle(100);
     expect(changes).toEqual([true, false, true]);
 

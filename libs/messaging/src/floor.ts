@@ -7,17 +7,20 @@ import { performance } from 'node:perf_hooks';
 // a second fanout exchange; the first consumes the answer. It lives here
 // because this library is the only code that may use amqplib.
 
-const exchanges = (namespace: string) => ({ ask: `${namespace}.floor-ask`, answer: `${namespace}.floor-answer` });
+/** Connects, declares both exchanges, and binds a queue of this process's own to one of them. */
+async function openFloor(url: string, namespace: string, listenTo: 'ask' | 'answer') {
+  const model = await connect(url, { noDelay: true });
+  const ch = await model.createChannel();
+  const exchanges = { ask: `${namespace}.floor-ask`, answer: `${namespace}.floor-answer` };
+  for (const name of Object.values(exchanges)) await ch.assertExchange(name, 'fanout', { durable: false, autoDelete: true });
+  const { queue } = await ch.assertQueue('', { exclusive: true });
+  await ch.bindQueue(queue, exchanges[listenTo], '');
+  return { model, ch, queue, ...exchanges };
+}
 
 /** The answering side: echoes every message from the ask exchange onto the answer exchange. Runs until closed. */
 export async function runFloorEcho(url: string, namespace: string): Promise<{ close(): Promise<void> }> {
-  const model = await connect(url, { noDelay: true });
-  const ch = await model.createChannel();
-  const { ask, answer } = exchanges(namespace);
-  await ch.assertExchange(ask, 'fanout', { durable: false, autoDelete: true });
-  await ch.assertExchange(answer, 'fanout', { durable: false, autoDelete: true });
-  const { queue } = await ch.assertQueue('', { exclusive: true });
-  await ch.bindQueue(queue, ask, '');
+  const { model, ch, queue, answer } = await openFloor(url, namespace, 'ask');
   await ch.consume(queue, (msg) => msg && ch.publish(answer, '', msg.content, { correlationId: msg.properties.correlationId }), { noAck: true });
   return { close: () => model.close() };
 }
@@ -33,14 +36,7 @@ export async function measureFloor(
   namespace: string,
   options: { count: number; size: number } & ({ inFlight: number } | { ratePerS: number }),
 ): Promise<number[]> {
-  const model = await connect(url, { noDelay: true });
-  const ch = await model.createChannel();
-  const { ask, answer } = exchanges(namespace);
-  await ch.assertExchange(ask, 'fanout', { durable: false, autoDelete: true });
-  await ch.assertExchange(answer, 'fanout', { durable: false, autoDelete: true });
-  const { queue } = await ch.assertQueue('', { exclusive: true });
-  await ch.bindQueue(queue, answer, '');
-
+  const { model, ch, queue, ask } = await openFloor(url, namespace, 'answer');
   const body = Buffer.alloc(options.size, 'x');
   const sentAt = new Map<string, number>();
   const times: number[] = [];

@@ -15,6 +15,7 @@ export interface DeadLetter {
  */
 export class BusProbe {
   private readonly topology: Topology;
+  private readonly sharedQueues: { exchange: ExchangeName; group: string }[] = [];
 
   private constructor(
     private readonly model: ChannelModel,
@@ -59,9 +60,19 @@ export class BusProbe {
     return messageCount;
   }
 
-  /** Deletes the namespace's exchanges, its dead-letter queue and the named shared queues. */
-  async deleteNamespace(sharedQueues: { exchange: ExchangeName; group: string }[] = []): Promise<void> {
-    await this.topology.delete(this.channel, sharedQueues);
+  /** Notes a shared queue that services in this namespace will declare, for deleteNamespace() to delete. */
+  willUseSharedQueue(exchange: ExchangeName, group: string): void {
+    this.sharedQueues.push({ exchange, group });
+  }
+
+  /** Deletes one shared queue now: its consumers are cancelled by the broker. */
+  async deleteSharedQueue(exchange: ExchangeName, group: string): Promise<void> {
+    await this.channel.deleteQueue(this.topology.queue(exchange, { kind: 'shared', group }));
+  }
+
+  /** Deletes the namespace's exchanges, its dead-letter queue and the shared queues noted. */
+  async deleteNamespace(): Promise<void> {
+    await this.topology.delete(this.channel, this.sharedQueues);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { BusProbe, type ExchangeName } from '@ad-race/messaging';
+import { BusProbe } from '@ad-race/messaging';
 import { randomUUID } from 'node:crypto';
 
 /** The broker integration tests use: AMQP_URL, or the local RabbitMQ. */
@@ -11,7 +11,6 @@ export function uniqueNamespace(label = 'test'): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
 }
 
-
 /**
  * Opens a probe on a fresh namespace; `cleanup()` deletes what the test
  * declared in the broker (the shared broker keeps everything otherwise).
@@ -20,17 +19,14 @@ export async function openTestNamespace(label?: string) {
   const url = brokerUrl();
   const namespace = uniqueNamespace(label);
   const probe = await BusProbe.open(url, namespace);
-  const sharedQueues: { exchange: ExchangeName; group: string }[] = [];
   return {
     url,
     namespace,
     probe,
-    /** Registers a shared queue the test's services will declare, so that cleanup deletes it. */
-    willUseSharedQueue(exchange: ExchangeName, group: string) {
-      sharedQueues.push({ exchange, group });
-    },
+    /** Notes a shared queue the test's services will declare, so that cleanup deletes it. */
+    willUseSharedQueue: probe.willUseSharedQueue.bind(probe),
     async cleanup() {
-      await probe.deleteNamespace(sharedQueues);
+      await probe.deleteNamespace();
       await probe.close();
     },
   };

@@ -72,3 +72,10 @@ export async function openAdSocket(app: FastifyInstance, cookie: string): Promis
     },
   };
 }
+
+/** Logs a customer in, opens their ad socket, and waits for the ad their login asked for. */
+export async function openCustomerSocket(app: FastifyInstance, email = 'anna@example.com'): Promise<AdSocket> {
+  const socket = await openAdSocket(app, await logIn(app, email));
+  await socket.messages.waitUntil((m) => m.type === 'ad' && m.page === 'login');
+  return socket;
+}

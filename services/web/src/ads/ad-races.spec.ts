@@ -1,7 +1,7 @@
 import { adNeedV1, adSolutionV1, createAdSolutionV1, type AdNeedV1 } from '@ad-race/contracts';
 import { listenTo, metricValue, openTestNamespace, SAMPLE_AD, sleep, startScriptedAds, type Listener, type ScriptedVersion } from '@ad-race/service-testing';
 import type { FastifyInstance } from 'fastify';
-import { logIn, openAdSocket, startWeb, type AdSocket } from '../testing';
+import { logIn, openAdSocket, openCustomerSocket, startWeb, type AdSocket } from '../testing';
 
 describe('the race, as the web server runs it', () => {
   let ns: Awaited<ReturnType<typeof openTestNamespace>>;
@@ -14,11 +14,9 @@ describe('the race, as the web server runs it', () => {
     app = await startWeb({ AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, ...env });
   }
 
-  /** Logs in and opens the ad socket; the ad for the login arrives first. */
-  async function socketFor(email = 'anna@example.com') {
-    const socket = await openAdSocket(app, await logIn(app, email));
+  async function socketFor(email?: string) {
+    const socket = await openCustomerSocket(app, email);
     sockets.push(socket);
-    await socket.messages.waitUntil((m) => m.type === 'ad' && m.page === 'login');
     return socket;
   }
 
