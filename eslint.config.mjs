@@ -33,8 +33,9 @@ export default [
     rules: { '@nx/enforce-module-boundaries': boundaries(tests) },
   },
   {
-    // The integration tests build the services in-process: the one place that imports apps.
-    files: ['integration/src/**/*.ts'],
+    // The integration tests build the services in-process, and the deployment checks read
+    // their configuration schemas and routes: the only places that import apps.
+    files: ['integration/src/**/*.ts', 'deployment/src/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(tests, ['@ad-race/ads-v1', '@ad-race/ads-v2', '@ad-race/web', '@ad-race/web/testing']) },
   },
   {

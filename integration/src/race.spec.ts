@@ -1,10 +1,12 @@
 import { adNeedV1, adSolutionV1 } from '@ad-race/contracts';
-import { listenTo, metricValue, openTestNamespace, sleep } from '@ad-race/service-testing';
+import { listenTo, metricValue, openTestNamespace, sleep, startTestBroker, type TestBroker } from '@ad-race/service-testing';
 import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
 import { startAds } from './services';
 
-describe('the stack on the real broker: web, ads-v1 and ads-v2', () => {
+describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
+  // RabbitMQ in a container of this suite's own when a container engine is reachable (as in CI), else AMQP_URL.
+  let broker: TestBroker;
   let ns: Awaited<ReturnType<typeof openTestNamespace>>;
   let env: Record<string, string>;
   const apps: FastifyInstance[] = [];
@@ -26,8 +28,17 @@ describe('the stack on the real broker: web, ads-v1 and ads-v2', () => {
     return socket;
   }
 
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    console.log(`integration broker: ${broker.source} at ${broker.url}`);
+  }, 90_000);
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
   beforeEach(async () => {
-    ns = await openTestNamespace('stack');
+    ns = await openTestNamespace('stack', broker.url);
     ns.willUseSharedQueue('needs', 'ads-v1');
     ns.willUseSharedQueue('needs', 'ads-v2');
     env = { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace };

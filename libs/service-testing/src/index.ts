@@ -5,3 +5,4 @@ export * from './namespace';
 export * from './metrics';
 export * from './scripted-ads';
 export * from './stack';
+export * from './broker';

@@ -15,8 +15,7 @@ export function uniqueNamespace(label = 'test'): string {
  * Opens a probe on a fresh namespace; `cleanup()` deletes what the test
  * declared in the broker (the shared broker keeps everything otherwise).
  */
-export async function openTestNamespace(label?: string) {
-  const url = brokerUrl();
+export async function openTestNamespace(label?: string, url = brokerUrl()) {
   const namespace = uniqueNamespace(label);
   const probe = await BusProbe.open(url, namespace);
   return {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Source this: brings up a Docker-compatible container engine on this machine
+# (podman with runc, serving the Docker API on a socket) and exports
+# DOCKER_HOST for the docker CLI, docker-compose and testcontainers.
+# No Docker engine runs here; see ../../README.md#containers-in-ci.
+
+containers_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export CONTAINERS_CONF="$containers_dir/containers.conf"
+export DOCKER_HOST=unix:///run/podman-ci.sock
+# testcontainers: Ryuk's image cannot be pulled here, and containers are reached on loopback.
+export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
+
+engine_install() {
+  local missing=()
+  for tool in podman:podman runc:runc docker-compose:docker-compose debootstrap:debootstrap; do
+    command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
+}
+
+engine_up() {
+  engine_install || return 1
+  if docker version >/dev/null 2>&1; then return 0; fi
+  nohup podman system service --time=0 "$DOCKER_HOST" >/tmp/podman-ci-service.log 2>&1 &
+  for _ in $(seq 50); do
+    docker version >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "the podman API service did not come up:"; tail -n 20 /tmp/podman-ci-service.log
+  return 1
+}

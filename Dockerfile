@@ -1,0 +1,26 @@
+# One image per service, from one file: docker build --build-arg SERVICE=ads-v2 -t ad-race-ads-v2 .
+# (docker compose builds all three.) The build stage is the same for every
+# service, so the second and third images reuse it.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+# NPM_CONFIG_OFFLINE=true lets a machine without registry access build from a mounted npm cache.
+ARG NPM_CONFIG_OFFLINE=false
+ENV npm_config_offline=${NPM_CONFIG_OFFLINE} NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=true
+COPY . .
+RUN npm ci --no-audit --no-fund
+RUN npx nx run-many -t build --projects=web,ads-v1,ads-v2,web-ui --output-style=static
+
+# The runtime image holds one bundled file (every dependency is inside it), the page, and Node.js.
+FROM ${NODE_IMAGE}
+ARG SERVICE
+ENV NODE_ENV=production PORT=3000 WEB_ROOT=/app/public
+WORKDIR /app
+COPY --from=build /src/dist/services/${SERVICE}/main.cjs /src/dist/services/${SERVICE}/main.cjs.map ./
+COPY --from=build /src/dist/web ./public
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--enable-source-maps", "main.cjs"]

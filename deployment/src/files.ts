@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load, loadAll } from 'js-yaml';
+
+// Reading the deployment files as a user's tools would.
+
+export const ROOT = join(__dirname, '../..');
+
+export type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function composeFile(): Yaml {
+  return load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Yaml;
+}
+
+/** Replaces `${NAME:-default}` and `${NAME}` by the default (or ''), as compose does with an empty environment. */
+export function interpolateDefaults<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, _name, fallback) => fallback ?? '')) as T;
+}
+
+export function dockerfile(): string {
+  return readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+}
+
+export function kubectlAvailable(): boolean {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Renders a kustomize overlay with kubectl's built-in kustomize, offline. */
+export function renderOverlay(overlay: string): Yaml[] {
+  const yaml = execFileSync('kubectl', ['kustomize', join(ROOT, 'k8s/overlays', overlay)], { encoding: 'utf8' });
+  return loadAll(yaml).filter(Boolean) as Yaml[];
+}
+
+export const OVERLAYS = ['dev', 'prod'];
+export const SERVICES = ['web', 'ads-v1', 'ads-v2'] as const;
+export type ServiceName = (typeof SERVICES)[number];

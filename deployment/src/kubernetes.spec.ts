@@ -1,0 +1,82 @@
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Namespace, Secret, Service } from 'kubernetes-models/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { kubectlAvailable, OVERLAYS, renderOverlay, SERVICES, type Yaml } from './files';
+
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  'apps/v1/Deployment': Deployment,
+  'apps/v1/StatefulSet': StatefulSet,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'v1/Namespace': Namespace,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+};
+
+// Rendering needs kubectl (its built-in kustomize). Where it is missing the checks are skipped, not passed.
+const withKubectl = kubectlAvailable() ? describe : describe.skip;
+
+withKubectl.each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) => {
+  const objects = renderOverlay(overlay);
+  const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+  const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+
+  it('holds only objects whose schema is known, and every one validates', () => {
+    expect(objects.length).toBeGreaterThanOrEqual(13);
+    for (const object of objects) {
+      const Model = MODELS[`${object.apiVersion}/${object.kind}`];
+      expect([object.kind, Model ? 'known' : 'no schema']).toEqual([object.kind, 'known']);
+      expect(() => new Model!(object as never).validate()).not.toThrow();
+    }
+  });
+
+  it('the schema check can fail: a port that is not a number does not validate', () => {
+    const broken = structuredClone(find('Deployment', 'web')!);
+    broken.spec.template.spec.containers[0].ports[0].containerPort = 'three thousand';
+    expect(() => new Deployment(broken as never).validate()).toThrow(/containerPort/);
+  });
+
+  it('runs RabbitMQ as a StatefulSet with a persistent volume and credentials from a Secret', () => {
+    const rabbitmq = find('StatefulSet', 'rabbitmq')!;
+    expect(rabbitmq.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toMatch(/Gi$/);
+    const env = rabbitmq.spec.template.spec.containers[0].env as Yaml[];
+    expect(env.find((e) => e.name === 'RABBITMQ_DEFAULT_PASS')?.valueFrom?.secretKeyRef?.name).toMatch(/^ad-race-broker/);
+  });
+
+  it.each(SERVICES)('runs %s as a Deployment and a Service: probes, requests and limits, non-root, read-only root', (name) => {
+    const deployment = find('Deployment', name)!;
+    const service = find('Service', name)!;
+    const pod = deployment.spec.template.spec;
+    const [container] = pod.containers;
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
+    expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'memory']);
+    expect(deployment.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+    expect(container.env.find((e: Yaml) => e.name === 'AMQP_URL').valueFrom.secretKeyRef.name).toMatch(/^ad-race-broker/);
+  });
+
+  it.each(['ads-v1', 'ads-v2'])('gives %s a PodDisruptionBudget and an autoscaler that find its pods', (name) => {
+    const labels = find('Deployment', name)!.spec.template.metadata.labels;
+    expect(labels).toMatchObject(find('PodDisruptionBudget', name)!.spec.selector.matchLabels);
+    expect(find('HorizontalPodAutoscaler', name)!.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
+    const version = find('Deployment', name)!.spec.template.spec.containers[0].env.find((e: Yaml) => e.name === 'SERVICE_VERSION').value;
+    expect(version).toBe(name.replace('ads-', ''));
+  });
+
+  it('has every Service select the pods of exactly one workload, and every Secret referred to exists or is documented', () => {
+    for (const service of objects.filter((o) => o.kind === 'Service')) {
+      const matches = workloads.filter((w) => Object.entries(service.spec.selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
+      expect([service.metadata.name, matches.length]).toEqual([service.metadata.name, 1]);
+    }
+    const referred = new Set(
+      workloads.flatMap((w) => w.spec.template.spec.containers.flatMap((c: Yaml) => (c.env ?? []).map((e: Yaml) => e.valueFrom?.secretKeyRef?.name).filter(Boolean))),
+    );
+    const secrets = objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name);
+    if (overlay === 'dev') expect([...referred].sort()).toEqual(secrets.sort());
+    else expect([...referred].sort()).toEqual(['ad-race-broker', 'ad-race-web']); // created out of band, see its kustomization
+  });
+});

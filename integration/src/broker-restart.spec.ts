@@ -1,0 +1,63 @@
+import type { StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
+import { eventually, startRabbitMQContainer, waitUntilReady } from '@ad-race/service-testing';
+import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
+import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { startAds } from './services';
+
+// Restarting a broker is only ever done to a container of the test's own,
+// never to the broker other tests share: without a container engine, skip.
+const engine = Boolean(process.env['DOCKER_HOST']) || existsSync('/var/run/docker.sock');
+
+(engine ? describe : describe.skip)('when the broker restarts (RabbitMQ in a container of its own)', () => {
+  let container: StartedRabbitMQContainer;
+  let apps: Record<'web' | 'ads-v1' | 'ads-v2', FastifyInstance>;
+  let anna: AdSocket;
+
+  beforeAll(async () => {
+    container = await startRabbitMQContainer();
+    const env = { AMQP_URL: container.getAmqpUrl(), BUS_NAMESPACE: 'restart' };
+    apps = { web: await startWeb(env), 'ads-v1': await startAds('ads-v1', env), 'ads-v2': await startAds('ads-v2', env) };
+    anna = await openCustomerSocket(apps.web);
+  }, 120_000);
+
+  afterAll(async () => {
+    anna?.ws.terminate();
+    for (const app of Object.values(apps ?? {})) await app.close();
+    await container?.stop();
+  });
+
+  it('every service notices, reconnects by itself and serves again', async () => {
+    expect((await anna.view('home')).servedBy.service).toBe('ads');
+
+    // Watch every service's readiness while the broker goes away and comes back.
+    const wentUnready = new Set<string>();
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        for (const [name, app] of Object.entries(apps)) {
+          if ((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode === 503) wentUnready.add(name);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    await container.restart();
+    for (const app of Object.values(apps)) await waitUntilReady(app, 30_000);
+    watching = false;
+    await watch;
+    expect([...wentUnready].sort()).toEqual(['ads-v1', 'ads-v2', 'web']);
+
+    // The same processes, the same socket: ads come from both versions again.
+    const seen = new Set<string>();
+    await eventually(
+      async () => {
+        const ad = await anna.view('deals');
+        const race = await anna.raceOf(ad.needId);
+        race.replies.forEach((r) => seen.add(r.version));
+        return ad.servedBy.service === 'ads' && seen.has('v1') && seen.has('v2');
+      },
+      30_000,
+      'ads from both versions after the restart',
+    );
+  }, 90_000);
+});

@@ -1,0 +1,58 @@
+import { RabbitMQContainer, type StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
+import { createServer } from 'node:net';
+import { getContainerRuntimeClient } from 'testcontainers';
+import { brokerUrl } from './namespace';
+
+/** The RabbitMQ image for test containers: the official one unless RABBITMQ_TEST_IMAGE names another. */
+export const RABBITMQ_TEST_IMAGE = process.env['RABBITMQ_TEST_IMAGE'] ?? 'rabbitmq:3.13-management';
+
+export interface TestBroker {
+  url: string;
+  /** Where the broker runs: a container of the test's own, or the broker at AMQP_URL. */
+  source: 'container' | 'AMQP_URL';
+  stop(): Promise<void>;
+}
+
+/** Whether testcontainers can reach a container engine (DOCKER_HOST, or Docker's usual socket). */
+export async function containerEngineAvailable(): Promise<boolean> {
+  try {
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts RabbitMQ in a container of the test's own. Its AMQP port is bound to
+ * a fixed host port, so that it keeps its address when the test restarts it.
+ */
+export async function startRabbitMQContainer(): Promise<StartedRabbitMQContainer> {
+  return new RabbitMQContainer(RABBITMQ_TEST_IMAGE)
+    .withExposedPorts({ container: 5672, host: await freePort() })
+    .withStartupTimeout(60_000)
+    .start();
+}
+
+/**
+ * The broker for a suite: RabbitMQ in a container (testcontainers) when a
+ * container engine is reachable, otherwise the broker at AMQP_URL.
+ */
+export async function startTestBroker(): Promise<TestBroker> {
+  if (await containerEngineAvailable()) {
+    const container = await startRabbitMQContainer();
+    return { url: container.getAmqpUrl(), source: 'container', stop: async () => void (await container.stop()) };
+  }
+  return { url: brokerUrl(), source: 'AMQP_URL', stop: async () => undefined };
+}
