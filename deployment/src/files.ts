@@ -7,7 +7,8 @@ import { load, loadAll } from 'js-yaml';
 
 export const ROOT = join(__dirname, '../..');
 
-export type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A parsed YAML document: read loosely, as the checks look into it field by field. */
+export type Yaml = Record<string, any>;
 
 export function composeFile(): Yaml {
   return load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Yaml;
