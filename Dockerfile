@@ -9,12 +9,15 @@ WORKDIR /src
 ARG NPM_CONFIG_OFFLINE=false
 ENV npm_config_offline=${NPM_CONFIG_OFFLINE} NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=true
 COPY . .
-RUN npm ci --no-audit --no-fund
+# No dependency needs its install script (esbuild, swc and nx ship prebuilt binaries as packages), and
+# skipping them keeps the build the same with npm 10, as in the official image, and npm 11.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 RUN npx nx run-many -t build --projects=web,ads-v1,ads-v2,web-ui --output-style=static
 
 # The runtime image holds one bundled file (every dependency is inside it), the page, and Node.js.
 FROM ${NODE_IMAGE}
 ARG SERVICE
+RUN test -n "${SERVICE}" || { echo 'build with --build-arg SERVICE=web, ads-v1 or ads-v2' >&2; exit 1; }
 ENV NODE_ENV=production PORT=3000 WEB_ROOT=/app/public
 WORKDIR /app
 COPY --from=build /src/dist/services/${SERVICE}/main.cjs /src/dist/services/${SERVICE}/main.cjs.map ./

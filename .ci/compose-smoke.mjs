@@ -3,10 +3,16 @@
 // user meets it: log in as anna, get an ad from an ad service over the
 // WebSocket, stop the ads-v2 container, and still get ads (from v1).
 // Usage: node .ci/compose-smoke.mjs <web url> <command that stops ads-v2>
+//          <command that prints "name health" for each container> <ads-v2 url>
 import { execSync } from 'node:child_process';
 import WebSocket from 'ws';
 
-const [base = 'http://127.0.0.1:3000', stopAdsV2 = 'docker compose stop ads-v2'] = process.argv.slice(2);
+const [
+  base = 'http://127.0.0.1:3000',
+  stopAdsV2 = 'docker compose stop ads-v2',
+  healthOfContainers = "docker inspect --format '{{.Name}} {{.State.Health.Status}}' $(docker compose ps -q)",
+  adsV2 = 'http://127.0.0.1:3002',
+] = process.argv.slice(2);
 const results = [];
 const check = (name, ok, detail = '') => {
   results.push(ok);
@@ -28,6 +34,14 @@ async function until(what, timeoutMs, attempt) {
 async function main() {
   await until('web ready', 120_000, async () => (await fetch(`${base}/health/ready`)).ok);
   check('web is ready on its published port', true);
+
+  // Every container's own health check (the image's HEALTHCHECK, RabbitMQ's in the compose file).
+  let health = '';
+  const healthy = await until('every container healthy', 60_000, async () => {
+    health = execSync(healthOfContainers, { encoding: 'utf8' }).trim();
+    return health.split('\n').every((line) => line.endsWith(' healthy'));
+  }).catch(() => false);
+  check('every container reports healthy', healthy, health.replace(/\n/g, ', '));
 
   const page = await fetch(base);
   check('the page is served', page.ok && (await page.text()).includes('<title>ad-race'), `${page.status}`);
@@ -64,6 +78,7 @@ async function main() {
   const first = await adFor((a) => a.servedBy.service === 'ads', 'an ad from an ad service');
   check('an ad arrives over the WebSocket from an ad service', true, `${first.ad.headline}, served by ${first.servedBy.version} in ${first.latencyMs} ms`);
 
+  check('ads-v2 is up before it is stopped', (await fetch(`${adsV2}/health/ready`)).ok);
   execSync(stopAdsV2, { stdio: 'inherit' });
   const versions = [];
   for (let i = 0; i < 5; i++) {

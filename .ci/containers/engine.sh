@@ -12,7 +12,7 @@ export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 
 engine_install() {
   local missing=()
-  for tool in podman:podman runc:runc docker-compose:docker-compose debootstrap:debootstrap; do
+  for tool in podman:podman runc:runc docker-compose:docker-compose debootstrap:debootstrap curl:curl; do
     command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -21,14 +21,33 @@ engine_install() {
     { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
 }
 
+engine_answers() {
+  curl -sf --unix-socket "${DOCKER_HOST#unix://}" http://engine/_ping >/dev/null 2>&1
+}
+
+# Starts the podman API service unless one answers already; engine_down stops only one this started.
 engine_up() {
   engine_install || return 1
-  if docker version >/dev/null 2>&1; then return 0; fi
+  engine_answers && return 0
   nohup podman system service --time=0 "$DOCKER_HOST" >/tmp/podman-ci-service.log 2>&1 &
+  ENGINE_STARTED_PID=$!
   for _ in $(seq 50); do
-    docker version >/dev/null 2>&1 && return 0
+    engine_answers && return 0
     sleep 0.2
   done
   echo "the podman API service did not come up:"; tail -n 20 /tmp/podman-ci-service.log
   return 1
+}
+
+engine_down() {
+  [ -n "${ENGINE_STARTED_PID:-}" ] && kill "$ENGINE_STARTED_PID" 2>/dev/null
+  ENGINE_STARTED_PID=
+}
+
+# Removes what tests started with testcontainers and left behind (Ryuk, which would, is off here).
+engine_remove_test_containers() {
+  local leftovers
+  leftovers=$(podman ps -aq --filter label=org.testcontainers=true)
+  [ -n "$leftovers" ] && podman rm -f $leftovers >/dev/null 2>&1
+  return 0
 }

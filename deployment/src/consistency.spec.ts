@@ -5,7 +5,7 @@ import * as web from '@ad-race/web';
 import type { TObject } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { composeFile, dockerfile, interpolateDefaults, kubectlAvailable, OVERLAYS, renderOverlay, SERVICES, type ServiceName, type Yaml } from './files';
+import { composeFile, dockerfile, interpolateDefaults, OVERLAYS, renderOverlay, SERVICES, withKubectl, type ServiceName, type Yaml } from './files';
 
 // What the deployment files say must be what the services are: every
 // variable they set is one the service's configuration accepts, every probe
@@ -22,15 +22,19 @@ async function build(name: ServiceName): Promise<FastifyInstance> {
   return ads.buildApp({ config: readConfig(ads.AdsConfig, env), logger });
 }
 
-/** Whether a path is a route of the service (the health routes answer 503 while the broker is away, never 404). */
-async function serves(name: ServiceName, path: string): Promise<boolean> {
+/** The status a route of the service answers with no broker to talk to: 404 if it is no route at all. */
+async function statusOf(name: ServiceName, path: string): Promise<number> {
   const app = await build(name);
   try {
-    return (await app.inject({ method: 'GET', url: path })).statusCode !== 404;
+    return (await app.inject({ method: 'GET', url: path })).statusCode;
   } finally {
     await app.close();
   }
 }
+
+// Readiness depends on the broker (503 without it); liveness must not, or a broker outage restarts every pod.
+const READY_WITHOUT_BROKER = 503;
+const LIVE = 200;
 
 function expectAccepted(name: ServiceName, env: Record<string, string>, where: string): void {
   const schema = SCHEMAS[name];
@@ -56,12 +60,12 @@ describe('docker-compose.yml and the Dockerfile agree with the services', () => 
   it.each(SERVICES)('health-checks %s on a route it serves', async (name) => {
     const path = /HEALTHCHECK[\s\S]*?(\/health\/\w+)/.exec(dockerfile())?.[1];
     expect(path).toBe('/health/ready');
-    expect(await serves(name, path!)).toBe(true);
-    expect(await serves(name, '/health/nothing')).toBe(false);
+    expect(await statusOf(name, path!)).toBe(READY_WITHOUT_BROKER);
+    expect(await statusOf(name, '/health/nothing')).toBe(404);
   });
 });
 
-(kubectlAvailable() ? describe : describe.skip).each(OVERLAYS)('the Kubernetes overlay %s agrees with the services', (overlay) => {
+withKubectl().each(OVERLAYS)('the Kubernetes overlay %s agrees with the services', (overlay) => {
   const objects = renderOverlay(overlay);
   const deployment = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!;
 
@@ -81,9 +85,12 @@ describe('docker-compose.yml and the Dockerfile agree with the services', () => 
     const named = Object.fromEntries(container.ports.map((p: Yaml) => [p.name, p.containerPort]));
     expect(readConfig(SCHEMAS[name], envOf(name)).PORT).toBe(CONTAINER_PORT);
     expect(Object.values(named)).toEqual([CONTAINER_PORT]);
-    for (const probe of [container.readinessProbe, container.livenessProbe]) {
+    for (const [probe, status] of [
+      [container.readinessProbe, READY_WITHOUT_BROKER],
+      [container.livenessProbe, LIVE],
+    ]) {
       expect(named[probe.httpGet.port] ?? probe.httpGet.port).toBe(CONTAINER_PORT);
-      expect(await serves(name, probe.httpGet.path)).toBe(true);
+      expect([probe.httpGet.path, await statusOf(name, probe.httpGet.path)]).toEqual([probe.httpGet.path, status]);
     }
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name)!;
     expect(named[service.spec.ports[0].targetPort]).toBe(CONTAINER_PORT);

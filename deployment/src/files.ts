@@ -32,6 +32,16 @@ export function kubectlAvailable(): boolean {
   }
 }
 
+/**
+ * `describe`, where kubectl can render the manifests; `describe.skip` where it
+ * cannot, so the checks are skipped, not passed. In CI a missing kubectl fails.
+ */
+export function withKubectl(): jest.Describe {
+  if (kubectlAvailable()) return describe;
+  if (process.env['CI']) throw new Error('kubectl is missing: CI must render the Kubernetes manifests');
+  return describe.skip;
+}
+
 /** Renders a kustomize overlay with kubectl's built-in kustomize, offline. */
 export function renderOverlay(overlay: string): Yaml[] {
   const yaml = execFileSync('kubectl', ['kustomize', join(ROOT, 'k8s/overlays', overlay)], { encoding: 'utf8' });

@@ -1,23 +1,21 @@
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { Namespace, Secret, Service } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { kubectlAvailable, OVERLAYS, renderOverlay, SERVICES, type Yaml } from './files';
+import { OVERLAYS, renderOverlay, SERVICES, withKubectl, type Yaml } from './files';
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'v1/ConfigMap': ConfigMap,
   'v1/Namespace': Namespace,
   'v1/Secret': Secret,
   'v1/Service': Service,
 };
 
-// Rendering needs kubectl (its built-in kustomize). Where it is missing the checks are skipped, not passed.
-const withKubectl = kubectlAvailable() ? describe : describe.skip;
-
-withKubectl.each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) => {
+withKubectl().each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) => {
   const objects = renderOverlay(overlay);
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
   const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
@@ -42,6 +40,12 @@ withKubectl.each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) => {
     expect(rabbitmq.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toMatch(/Gi$/);
     const env = rabbitmq.spec.template.spec.containers[0].env as Yaml[];
     expect(env.find((e) => e.name === 'RABBITMQ_DEFAULT_PASS')?.valueFrom?.secretKeyRef?.name).toMatch(/^ad-race-broker/);
+    // The volume holds the data only: the Erlang cookie beside it must not take the volume's group permissions.
+    expect(rabbitmq.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/rabbitmq/mnesia' });
+  });
+
+  it('leaves the count of ad service pods to their autoscalers', () => {
+    for (const name of ['ads-v1', 'ads-v2']) expect(find('Deployment', name)!.spec.replicas).toBeUndefined();
   });
 
   it.each(SERVICES)('runs %s as a Deployment and a Service: probes, requests and limits, non-root, read-only root', (name) => {
@@ -76,7 +80,14 @@ withKubectl.each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) => {
       workloads.flatMap((w) => w.spec.template.spec.containers.flatMap((c: Yaml) => (c.env ?? []).map((e: Yaml) => e.valueFrom?.secretKeyRef?.name).filter(Boolean))),
     );
     const secrets = objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name);
-    if (overlay === 'dev') expect([...referred].sort()).toEqual(secrets.sort());
+    if (overlay === 'dev') {
+      expect([...referred].sort()).toEqual(secrets.sort());
+      // The services' AMQP_URL logs in as the user the broker is created with.
+      const broker = objects.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('ad-race-broker'))!;
+      const data = Object.fromEntries(Object.entries<string>(broker.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+      const url = new URL(data['AMQP_URL']!);
+      expect([decodeURIComponent(url.username), decodeURIComponent(url.password), url.hostname]).toEqual([data['RABBITMQ_DEFAULT_USER'], data['RABBITMQ_DEFAULT_PASS'], 'rabbitmq']);
+    }
     else expect([...referred].sort()).toEqual(['ad-race-broker', 'ad-race-web']); // created out of band, see its kustomization
   });
 });
