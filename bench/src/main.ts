@@ -61,7 +61,13 @@ async function main() {
   const floorResult = await floor(ns.namespace);
 
   console.log('starting the stack as `npm start` runs it: web, ads-v1, ads-v2...');
-  const stack = await startStack({ AMQP_URL, BUS_NAMESPACE: ns.namespace, LOG_LEVEL: 'warn', SESSION_SECRET: 'a benchmark secret, long enough to sign' });
+  const stack = await startStack({
+    AMQP_URL,
+    BUS_NAMESPACE: ns.namespace,
+    LOG_LEVEL: 'warn',
+    SESSION_SECRET: 'a benchmark secret, long enough to sign',
+    PAGE_VIEWS_PER_SECOND: '100000', // each client socket stands for many customers
+  });
   let collected: Outcome[] = [];
   const outcomes = { take: () => collected.splice(0) };
   const customers: BenchCustomer[] = [];

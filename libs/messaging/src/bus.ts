@@ -39,8 +39,8 @@ export interface Subscription<M extends Envelope> {
 }
 
 export interface BusHooks {
-  /** A message that failed its contract was dead-lettered. */
-  invalid?(meta: MessageMeta, reason: string): void;
+  /** A message was dead-lettered: it broke its contract, or its handler failed. */
+  deadLettered?(meta: MessageMeta, reason: string): void;
   /** A message past its deadline was dropped unanswered. */
   expired?(meta: MessageMeta, message: Envelope): void;
   connectionChanged?(connected: boolean): void;
@@ -94,6 +94,9 @@ export class Bus {
   private idleWaiters: (() => void)[] = [];
   private connectWaiters: (() => void)[] = [];
   private closing = false;
+  /** The connection being set up or in use, and how many there have been. */
+  private current: ChannelModel | null = null;
+  private connections = 0;
 
   constructor(private readonly options: BusOptions) {
     this.topology = new Topology(options.namespace, options.instance);
@@ -177,31 +180,40 @@ export class Bus {
   }
 
   private async setup(model: ChannelModel): Promise<void> {
-    const publisher = await model.createConfirmChannel();
-    const channel = await model.createChannel();
-    for (const ch of [publisher, channel]) {
+    const connection = ++this.connections;
+    this.current = model;
+    // Recovery listens for errors only once setup is done: until then, these keep one from crashing the process.
+    model.on('error', (err: Error) => this.log.warn({ err: err.message }, 'connection error'));
+    model.on('close', () => {
+      if (this.current !== model) return;
+      this.current = null;
+      this.model = null;
+      this.publisher = null;
+      this.consumer = null;
+    });
+    const watch = <C extends Channel>(ch: C): C => {
       ch.on('error', (err: Error) => this.log.warn({ err: err.message }, 'channel error'));
       // A channel can die while its connection lives on (a broker-side error);
       // closing the connection hands the whole repair to recovery and setup.
       ch.on('close', () => {
-        if (!this.closing && this.model === model) model.close().catch(() => undefined);
+        if (!this.closing && this.current === model) model.close().catch(() => undefined);
       });
-    }
-    model.on('close', () => {
-      if (this.model !== model) return;
-      this.model = null;
-      this.publisher = null;
-      this.consumer = null;
-      this.drained = null;
-    });
+      return ch;
+    };
+    const channel = watch(await model.createChannel());
+    const publisher = watch(await model.createConfirmChannel());
 
+    // The whole topology first, then publishing, then consuming: nothing is published
+    // before the queues its answers come back on exist.
     await this.topology.declareExchanges(channel);
     await channel.prefetch(this.prefetch);
+    const queues: string[] = [];
+    for (const s of this.subscriptions) queues.push(await this.topology.declareQueue(channel, s.exchange, s.queue, connection));
     this.publisher = publisher;
     const acks = new Acknowledger(channel);
     const tags: string[] = [];
-    for (const subscription of this.subscriptions) {
-      const queue = await this.topology.declareQueue(channel, subscription.exchange, subscription.queue);
+    for (const [i, subscription] of this.subscriptions.entries()) {
+      const queue = queues[i]!;
       const { consumerTag } = await channel.consume(queue, (msg) => {
         if (msg === null) {
           this.log.warn({ queue }, 'the broker cancelled a consumer; reconnecting');
@@ -234,7 +246,6 @@ export class Bus {
       const decoded = subscription.contract.decode(msg.content);
       if (!decoded.ok) {
         await this.deadLetter(acks, delivery, meta, decoded.error);
-        this.hooks.invalid?.(meta, decoded.error);
         return;
       }
       const message = decoded.message;
@@ -246,10 +257,16 @@ export class Bus {
       await subscription.handle(message, meta);
       acks.ack(delivery);
     } catch (err) {
-      if (err instanceof BusUnavailableError) return; // left unacknowledged: redelivered after the reconnect
+      if (err instanceof BusUnavailableError) {
+        acks.requeue(delivery); // the broker lost us: it delivers again, here after the reconnect or to a replica
+        return;
+      }
       const reason = `handler failed: ${err instanceof Error ? err.message : String(err)}`;
       this.log.error({ err, queue, messageId: meta.messageId }, reason);
-      await this.deadLetter(acks, delivery, meta, reason).catch(() => undefined);
+      await this.deadLetter(acks, delivery, meta, reason).catch((deadLetterErr: unknown) => {
+        this.log.error({ err: deadLetterErr, queue, messageId: meta.messageId }, 'could not dead-letter a message: handing it back');
+        acks.requeue(delivery);
+      });
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -270,6 +287,7 @@ export class Bus {
       headers: { ...p.headers, 'x-dead-letter-reason': short, 'x-dead-letter-queue': meta.queue },
     });
     acks.ack(delivery);
+    this.hooks.deadLettered?.(meta, short);
     this.log.warn({ queue: meta.queue, messageId: meta.messageId, reason: short }, 'dead-lettered a message');
   }
 
@@ -281,7 +299,11 @@ export class Bus {
       try {
         const accepted = channel.publish(exchange, '', body, properties, (err) => (err ? reject(err) : resolve()));
         if (!accepted && !this.drained) {
-          this.drained = new Promise<void>((done) => channel.once('drain', done)).then(() => {
+          // Wait for the socket to drain, or for the channel to close (then publishing fails at once).
+          this.drained = new Promise<void>((done) => {
+            channel.once('drain', done);
+            channel.once('close', done);
+          }).then(() => {
             this.drained = null;
           });
         }

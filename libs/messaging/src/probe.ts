@@ -29,6 +29,7 @@ export class BusProbe {
     const model = await connect(url);
     model.on('error', () => undefined);
     const channel = await model.createChannel();
+    channel.on('error', () => undefined); // a failed check rejects its promise; the error event needs a listener too
     const probe = new BusProbe(model, channel, namespace);
     await probe.topology.declareExchanges(channel);
     return probe;

@@ -29,10 +29,15 @@ export class Topology {
     return `${this.namespace}.${name}`;
   }
 
-  queue(exchange: ExchangeName, kind: QueueKind): string {
+  /**
+   * A shared queue is named after its group. An instance's own queue is named
+   * after the instance and its connection: after a network partition the
+   * broker may hold the old connection, and its exclusive queue, for a while.
+   */
+  queue(exchange: ExchangeName, kind: QueueKind, connection = 1): string {
     return kind.kind === 'shared'
       ? `${this.namespace}.${exchange}.${kind.group}`
-      : `${this.namespace}.${exchange}.${this.instance}`;
+      : `${this.namespace}.${exchange}.${this.instance}.${connection}`;
   }
 
   get deadLetterQueue(): string {
@@ -52,8 +57,8 @@ export class Topology {
   }
 
   /** Declares a subscription's queue and binds it to its exchange. Returns the queue name. */
-  async declareQueue(ch: Channel, exchange: ExchangeName, kind: QueueKind): Promise<string> {
-    const name = this.queue(exchange, kind);
+  async declareQueue(ch: Channel, exchange: ExchangeName, kind: QueueKind, connection: number): Promise<string> {
+    const name = this.queue(exchange, kind, connection);
     const options: Options.AssertQueue =
       kind.kind === 'shared'
         ? {

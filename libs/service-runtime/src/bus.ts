@@ -3,7 +3,7 @@ import type { ServiceIdentity } from './identity';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
-/** The bus of a service: its connection named after the instance, its dead letters and expiries counted. */
+/** The bus of a service: its connection named after the instance, its dead letters and expired needs counted. */
 export function createServiceBus(options: {
   url: string;
   namespace: string;
@@ -18,7 +18,7 @@ export function createServiceBus(options: {
     instance: identity.instance,
     logger: options.logger,
     hooks: {
-      invalid: (meta) => metrics.invalidMessages.inc({ version: meta.producerVersion ?? 'unknown' }),
+      deadLettered: (meta) => metrics.invalidMessages.inc({ version: meta.producerVersion ?? 'unknown' }),
       expired: () => metrics.needsExpired.inc({ version: identity.version }),
     },
   });

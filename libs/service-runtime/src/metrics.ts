@@ -33,7 +33,7 @@ export function createMetrics(identity: ServiceIdentity) {
     fallbacks: counter('ad_race_fallbacks_total', 'Races with no valid answer by the deadline: the house ad was shown'),
     replyLatencyMs: histogram('ad_race_reply_latency_ms', 'From publishing the need to receiving an answer, by answering version, in milliseconds'),
     adLatencyMs: histogram('ad_race_ad_latency_ms', 'From publishing the need to the ad shown, by the version that served it, in milliseconds'),
-    invalidMessages: counter('ad_race_invalid_messages_total', 'Messages that broke their contract and were dead-lettered, by producer version'),
+    invalidMessages: counter('ad_race_invalid_messages_total', 'Messages dead-lettered because they broke their contract or their handler failed, by producer version'),
   };
 }
 

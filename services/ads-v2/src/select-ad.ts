@@ -97,7 +97,7 @@ export function selectAd(need: AdNeedPayloadV1, catalog: AdCatalog): Ad {
 function reasonFor(offer: Offer, need: AdNeedPayloadV1, profile: CustomerProfile | undefined): string {
   const parts: string[] = [];
   if (profile?.preferredClasses.includes(offer.carClass)) parts.push(`${CLASS_NAMES[offer.carClass]}, as you like`);
-  if (profile && profile.familySize > 1) parts.push(`${offer.seats} seats for your party of ${profile.familySize}`);
+  if (profile && profile.familySize > 1 && offer.seats >= profile.familySize) parts.push(`${offer.seats} seats for your party of ${profile.familySize}`);
   if (offer.discountPercent > 0) parts.push(`${offer.discountPercent}% off`);
   if (parts.length === 0) parts.push(`a good deal for a ${need.loyaltyTier} member`);
   return `In ${need.city}: ${parts.join(', ')}`;

@@ -65,7 +65,7 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
   });
   await app.register(operationsRoutes, { isReady: () => bus.isConnected, registry: metrics.registry });
   await app.register(authRoutes, { accounts, secureCookie: config.COOKIE_SECURE, onLogin: (customer) => races.requestAd(customer, 'login') });
-  await app.register(adSocketRoute, { accounts, races, sockets });
+  await app.register(adSocketRoute, { accounts, races, sockets, pageViewsPerSecond: config.PAGE_VIEWS_PER_SECOND });
   await app.register(frontEnd, { root: config.WEB_ROOT });
 
   app.addHook('onReady', () => bus.start());

@@ -12,6 +12,8 @@ export const WebConfig = Type.Object({
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   /** Send the session cookie over HTTPS only (set it behind TLS). */
   COOKIE_SECURE: Type.Boolean({ default: false }),
+  /** Page views one ad socket may send a second, on average (twice that in a burst); more closes it. */
+  PAGE_VIEWS_PER_SECOND: Type.Integer({ default: 10, minimum: 1, maximum: 100_000 }),
   /** The built front end (npm run build puts it in dist/web). */
   WEB_ROOT: Type.String({ default: 'dist/web' }),
 });

@@ -11,7 +11,8 @@ import { buildApp, WebConfig } from './app';
 
 /** Builds the web server and listens on a free port of 127.0.0.1, connected to the broker. */
 export async function startWeb(env: Record<string, string>): Promise<FastifyInstance> {
-  const config = readConfig(WebConfig, { SESSION_SECRET: 'a test secret that is long enough!', WEB_ROOT: 'dist/web', ...env });
+  // Tests send page views faster than a person: the limit per socket is raised unless a test sets it.
+  const config = readConfig(WebConfig, { SESSION_SECRET: 'a test secret that is long enough!', WEB_ROOT: 'dist/web', PAGE_VIEWS_PER_SECOND: '1000', ...env });
   const app = await buildApp({ config, logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   await waitUntilReady(app);
@@ -43,10 +44,10 @@ export interface AdSocket {
  * Opens the customer's ad socket over a real connection to a listening app;
  * every message the server sends is checked against the contract.
  */
-export async function openAdSocket(app: FastifyInstance, cookie: string): Promise<AdSocket> {
+export async function openAdSocket(app: FastifyInstance, cookie: string, headers: Record<string, string> = {}): Promise<AdSocket> {
   const messages = new Collector<ServerMessage>();
   const { port } = app.server.address() as AddressInfo;
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, { headers: { cookie } });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, { headers: { cookie, ...headers } });
   // Listening from the start: the server may send at once (the ad for the login).
   ws.on('message', (data) => {
     const message: unknown = JSON.parse(data.toString());

@@ -3,38 +3,59 @@ import type { CustomerProfile } from '@ad-race/catalog';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData } from 'ws';
 import type { Accounts } from '../auth/accounts';
-import { sessionCustomerId } from '../auth/session';
+import { readSession } from '../auth/session';
 import type { AdRaces } from './ad-races';
-import type { CustomerSockets } from './customer-sockets';
+import { sendTo, type CustomerSockets } from './customer-sockets';
 
 export interface AdSocketOptions {
   accounts: Accounts;
   races: AdRaces;
   sockets: CustomerSockets;
+  /** Page views one socket may send a second, on average; twice that in a burst. */
+  pageViewsPerSecond: number;
 }
+
+/** Sockets one customer may hold open at once (tabs, devices). */
+const MAX_SOCKETS_PER_CUSTOMER = 8;
 
 const PAGE_VIEW_HELP = 'expected a JSON object {"type":"page","page":"<name>"} with a page name of lower-case words joined by dashes';
 
 /**
- * GET /api/ws: the customer's WebSocket. It opens only with a valid session.
+ * GET /api/ws: the customer's WebSocket. It opens only with a valid session,
+ * from this site's pages, up to a few per customer; it takes a bounded rate
+ * of page views and closes when the session expires.
  * Browser to server: {"type":"page","page":"<name>"} fires a new need and race.
  * Server to browser: "ad", "race" and "error" messages (see @ad-race/contracts).
  */
-export async function adSocketRoute(app: FastifyInstance, { accounts, races, sockets }: AdSocketOptions): Promise<void> {
-  const customers = new WeakMap<FastifyRequest, CustomerProfile>();
+export async function adSocketRoute(app: FastifyInstance, { accounts, races, sockets, pageViewsPerSecond }: AdSocketOptions): Promise<void> {
+  const sessions = new WeakMap<FastifyRequest, { customer: CustomerProfile; expiresAt: number }>();
 
   async function requireCustomer(request: FastifyRequest, reply: FastifyReply) {
-    const customerId = sessionCustomerId(request);
-    const customer = customerId ? accounts.profile(customerId) : undefined;
-    if (!customer) return reply.code(401).send({ error: 'log in first: the ad socket needs a session' });
-    customers.set(request, customer);
+    // A browser names the page that opens a socket: only this site's own pages may.
+    const origin = request.headers.origin;
+    if (origin && new URL(origin).host !== request.headers.host) return reply.code(403).send({ error: 'the ad socket is for this site’s pages only' });
+    const session = readSession(request);
+    const customer = session ? accounts.profile(session.customerId) : undefined;
+    if (!session || !customer) return reply.code(401).send({ error: 'log in first: the ad socket needs a session' });
+    if (sockets.count(customer.id) >= MAX_SOCKETS_PER_CUSTOMER) return reply.code(429).send({ error: 'too many ad sockets open for this customer' });
+    sessions.set(request, { customer, expiresAt: session.expiresAt });
   }
 
   app.get('/api/ws', { websocket: true, preValidation: requireCustomer }, (socket, request) => {
-    const customer = customers.get(request)!;
+    const { customer, expiresAt } = sessions.get(request)!;
     const log = request.log.child({ customerId: customer.id });
+    // A token bucket: each page view takes a token; tokens come back at pageViewsPerSecond.
+    const burst = 2 * pageViewsPerSecond;
+    let tokens = burst;
+    let refilledAt = Date.now();
     // Listeners first, before anything that could wait: early frames must not be lost.
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      const now = Date.now();
+      if (now >= expiresAt) return socket.close(1008, 'the session has expired: log in again');
+      tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * pageViewsPerSecond);
+      refilledAt = now;
+      if (tokens < 1) return socket.close(1008, 'too many page views');
+      tokens -= 1;
       if (isBinary) return socket.close(1003, 'frames must be JSON text');
       let frame: unknown;
       try {
@@ -44,7 +65,7 @@ export async function adSocketRoute(app: FastifyInstance, { accounts, races, soc
       }
       if (!pageViewValidator.Check(frame)) {
         const error: ErrorMessage = { type: 'error', message: PAGE_VIEW_HELP };
-        return socket.send(JSON.stringify(error));
+        return sendTo(socket, error);
       }
       races.requestAd(customer, frame.page);
     });

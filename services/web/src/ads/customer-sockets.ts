@@ -11,6 +11,13 @@ const OPEN = 1;
 /** A socket this far behind is skipped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
+/** Sends a message to one socket, unless it is closed or too far behind to take more. */
+export function sendTo(socket: Socket, message: ServerMessage | string): void {
+  if (socket.readyState === OPEN && socket.bufferedAmount < MAX_BUFFERED_BYTES) {
+    socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+}
+
 interface Mailbox {
   messages: string[];
   keptAt: number;
@@ -35,6 +42,11 @@ export class CustomerSockets {
     return this.sockets.size;
   }
 
+  /** How many sockets this customer has open. */
+  count(customerId: string): number {
+    return this.sockets.get(customerId)?.size ?? 0;
+  }
+
   add(customerId: string, socket: Socket): void {
     let set = this.sockets.get(customerId);
     if (!set) this.sockets.set(customerId, (set = new Set()));
@@ -42,7 +54,7 @@ export class CustomerSockets {
     const mailbox = this.mailboxes.get(customerId);
     this.mailboxes.delete(customerId);
     if (mailbox && this.clock() - mailbox.keptAt <= this.options.mailboxTtlMs) {
-      for (const data of mailbox.messages) this.write(socket, data);
+      for (const data of mailbox.messages) sendTo(socket, data);
     }
   }
 
@@ -58,7 +70,7 @@ export class CustomerSockets {
     const data = JSON.stringify(message);
     const set = this.sockets.get(customerId);
     if (set) {
-      for (const socket of set) this.write(socket, data);
+      for (const socket of set) sendTo(socket, data);
       return;
     }
     this.keep(customerId, data);
@@ -66,10 +78,6 @@ export class CustomerSockets {
 
   all(): Socket[] {
     return [...this.sockets.values()].flatMap((set) => [...set]);
-  }
-
-  private write(socket: Socket, data: string): void {
-    if (socket.readyState === OPEN && socket.bufferedAmount < MAX_BUFFERED_BYTES) socket.send(data);
   }
 
   private keep(customerId: string, data: string): void {

@@ -3,7 +3,7 @@ import type { CustomerProfile } from '@ad-race/catalog';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { customerView, type Accounts } from './accounts';
-import { endSession, sessionCustomerId, startSession } from './session';
+import { endSession, readSession, startSession } from './session';
 
 export interface AuthRoutesOptions {
   accounts: Accounts;
@@ -35,8 +35,8 @@ export async function authRoutes(fastify: FastifyInstance, options: AuthRoutesOp
   });
 
   app.get('/api/session', { schema: { response: { 200: SessionResponse, 401: ErrorResponse } } }, async (request, reply) => {
-    const customerId = sessionCustomerId(request);
-    const customer = customerId ? options.accounts.profile(customerId) : undefined;
+    const session = readSession(request);
+    const customer = session ? options.accounts.profile(session.customerId) : undefined;
     if (!customer) return reply.code(401).send({ error: 'not logged in' });
     return { customer: customerView(customer) };
   });

@@ -24,13 +24,19 @@ export function endSession(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
-/** The customer id of a valid, unexpired session cookie, or null. */
-export function sessionCustomerId(request: FastifyRequest, now = Date.now()): string | null {
+export interface Session {
+  customerId: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/** The session of a valid, unexpired session cookie, or null. */
+export function readSession(request: FastifyRequest, now = Date.now()): Session | null {
   const raw = request.cookies[SESSION_COOKIE];
   if (!raw) return null;
   const { valid, value } = request.unsignCookie(raw);
   if (!valid || !value) return null;
   const [customerId, expiresAt] = value.split('|');
   if (!customerId || !(Number(expiresAt) > now)) return null;
-  return customerId;
+  return { customerId, expiresAt: Number(expiresAt) };
 }

@@ -1,0 +1,73 @@
+import { openTestNamespace } from '@ad-race/service-testing';
+import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import type { AddressInfo } from 'node:net';
+import { logIn, openAdSocket, startWeb } from '../testing';
+
+describe('the ad socket protects the race', () => {
+  let ns: Awaited<ReturnType<typeof openTestNamespace>>;
+  let app: FastifyInstance;
+  const open: WebSocket[] = [];
+
+  beforeAll(async () => {
+    ns = await openTestNamespace('web-socket');
+    app = await startWeb({ AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, PAGE_VIEWS_PER_SECOND: '5', AD_DEADLINE_MS: '50' });
+  });
+
+  afterAll(async () => {
+    for (const ws of open) {
+      ws.on('error', () => undefined); // a refused socket reports its refusal as an error too
+      ws.terminate();
+    }
+    await app?.close();
+    await ns?.cleanup();
+  });
+
+  const url = () => `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/ws`;
+  const closed = (ws: WebSocket) => new Promise<[number, string]>((resolve) => ws.on('close', (code, reason) => resolve([code, reason.toString()])));
+  const rejected = (ws: WebSocket) =>
+    new Promise<number>((resolve) => {
+      ws.on('error', () => undefined);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    });
+
+  it('closes a socket that sends page views faster than the limit allows (1008)', async () => {
+    const socket = await openAdSocket(app, await logIn(app));
+    open.push(socket.ws);
+    const done = closed(socket.ws);
+    for (let i = 0; i < 30; i++) socket.ws.send(JSON.stringify({ type: 'page', page: `p${i}` }));
+    expect(await done).toEqual([1008, 'too many page views']);
+  });
+
+  it('refuses a socket opened from another site’s page (403)', async () => {
+    const ws = new WebSocket(url(), { headers: { cookie: await logIn(app), origin: 'https://evil.example' } });
+    open.push(ws);
+    expect(await rejected(ws)).toBe(403);
+  });
+
+  it('accepts one opened from its own page', async () => {
+    const { port } = app.server.address() as AddressInfo;
+    const socket = await openAdSocket(app, await logIn(app), { origin: `http://127.0.0.1:${port}` });
+    open.push(socket.ws);
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('refuses more than a few sockets for one customer (429)', async () => {
+    const cookie = await logIn(app, 'ben@example.com');
+    for (let i = 0; i < 8; i++) open.push((await openAdSocket(app, cookie)).ws);
+    const ninth = new WebSocket(url(), { headers: { cookie } });
+    open.push(ninth);
+    expect(await rejected(ninth)).toBe(429);
+  });
+
+  it('closes the socket when its session expires', async () => {
+    const soon = `c-0004|${Date.now() + 300}`;
+    const cookie = `ad_race_session=${encodeURIComponent(app.signCookie(soon))}`;
+    const socket = await openAdSocket(app, cookie);
+    open.push(socket.ws);
+    const done = closed(socket.ws);
+    await new Promise((r) => setTimeout(r, 400));
+    socket.ws.send(JSON.stringify({ type: 'page', page: 'home' }));
+    expect(await done).toEqual([1008, 'the session has expired: log in again']);
+  });
+});
