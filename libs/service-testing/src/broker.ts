@@ -1,7 +1,7 @@
 import { RabbitMQContainer, type StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
-import { createServer } from 'node:net';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { brokerUrl } from './namespace';
+import { freePort } from './ports';
 
 /** The RabbitMQ image for test containers: the official one unless RABBITMQ_TEST_IMAGE names another. */
 export const RABBITMQ_TEST_IMAGE = process.env['RABBITMQ_TEST_IMAGE'] ?? 'rabbitmq:3.13-management';
@@ -21,17 +21,6 @@ export async function containerEngineAvailable(): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

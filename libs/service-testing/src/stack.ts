@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { freePort } from './ports';
 
 /** The workspace root: found from the current directory (Jest runs a project from its own folder). */
 function workspaceRoot(): string {
@@ -9,17 +9,6 @@ function workspaceRoot(): string {
     if (existsSync(join(dir, 'tools/start-stack.mjs'))) return dir;
     if (dirname(dir) === dir) throw new Error('not inside the ad-race workspace: no tools/start-stack.mjs above ' + process.cwd());
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningStack {
