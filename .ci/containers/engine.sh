@@ -5,6 +5,7 @@
 # No Docker engine runs here; see ../../README.md#containers-in-ci.
 
 containers_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$containers_dir/../apt.sh"
 export CONTAINERS_CONF="$containers_dir/containers.conf"
 export DOCKER_HOST=unix:///run/podman-ci.sock
 # testcontainers: Ryuk's image cannot be pulled here, and containers are reached on loopback.
@@ -17,8 +18,7 @@ engine_install() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null ||
-    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
+  apt_install "${missing[@]}"
 }
 
 engine_answers() {

@@ -1,4 +1,4 @@
-import { openTestNamespace, startStack, type RunningStack } from '@ad-race/service-testing';
+import { eventually, openTestNamespace, startStack, type RunningStack } from '@ad-race/service-testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -42,7 +42,7 @@ describe('the race in a browser', () => {
 
     // Both versions answered: one won, the other lost by some fraction of a millisecond or more.
     const rows = page.locator('#finish-rows tr');
-    await waitUntil(async () => (await rows.count()) === 2);
+    await eventually(async () => (await rows.count()) === 2, 5_000, 'both versions in the photo finish');
     const results = await rows.allTextContents();
     expect(results.filter((r) => r.includes('won: its ad is shown'))).toHaveLength(1);
     expect(results.filter((r) => /lost, [\d.]+ ms behind/.test(r))).toHaveLength(1);
@@ -53,22 +53,14 @@ describe('the race in a browser', () => {
     const before = await page.locator('#ad-card article').getAttribute('data-need-id');
     await page.getByRole('link', { name: 'Deals' }).click();
     await expectText(page.getByRole('heading', { level: 1 }), /Deals/);
-    await waitUntil(async () => (await page.locator('#ad-card article').getAttribute('data-need-id')) !== before);
+    await eventually(async () => (await page.locator('#ad-card article').getAttribute('data-need-id')) !== before, 5_000, 'a new ad');
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function expectText(locator: { textContent(): Promise<string | null> }, pattern: RegExp): Promise<void> {
   let text: string | null = null;
   try {
-    await waitUntil(async () => pattern.test((text = await locator.textContent()) ?? ''));
+    await eventually(async () => pattern.test((text = await locator.textContent()) ?? ''));
   } catch {
     throw new Error(`expected text matching ${pattern}, got ${JSON.stringify(text)}`);
   }

@@ -80,7 +80,7 @@ const MAX_REASON_LENGTH = 1000;
  * manually, after their handler is done.
  */
 export class Bus {
-  readonly topology: Topology;
+  private readonly topology: Topology;
   private readonly subscriptions: Subscription<Envelope>[] = [];
   private readonly prefetch: number;
   private readonly hooks: BusHooks;
@@ -139,7 +139,8 @@ export class Bus {
       this.hooks.connectionChanged?.(false);
     });
     connection.on('connect-failed', (err: Error) => this.log.warn({ err: err.message }, 'could not connect to the message broker'));
-    connection.on('error', (err: Error) => this.log.warn({ err: err.message }, 'message broker connection error'));
+    // Connection errors are logged by setup's listener on the connection itself; recovery passes them on here too.
+    connection.on('error', () => undefined);
     connection.on('blocked', (reason: string) => this.log.warn({ reason }, 'the broker blocked publishing'));
   }
 

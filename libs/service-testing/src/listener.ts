@@ -1,7 +1,7 @@
 import type { Envelope, MessageContract } from '@ad-race/contracts';
 import { Bus, type ExchangeName, type MessageMeta } from '@ad-race/messaging';
 import { randomUUID } from 'node:crypto';
-import { Collector } from './collector';
+import { Collector, eventually } from './collector';
 import { silentLogger } from './logger';
 
 export interface Listener<M> {
@@ -21,11 +21,5 @@ export async function listenTo<M extends Envelope>(url: string, namespace: strin
 
 /** Waits until a Fastify app built by a service answers 200 on /health/ready (it is connected to the broker). */
 export async function waitUntilReady(app: { inject(req: { method: 'GET'; url: string }): Promise<{ statusCode: number }> }, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await app.inject({ method: 'GET', url: '/health/ready' });
-    if (res.statusCode === 200) return;
-    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await eventually(async () => (await app.inject({ method: 'GET', url: '/health/ready' })).statusCode === 200, timeoutMs, 'readiness');
 }

@@ -76,10 +76,6 @@ export class CustomerSockets {
     this.keep(customerId, data);
   }
 
-  all(): Socket[] {
-    return [...this.sockets.values()].flatMap((set) => [...set]);
-  }
-
   private keep(customerId: string, data: string): void {
     const now = this.clock();
     let mailbox = this.mailboxes.get(customerId);
