@@ -9,6 +9,7 @@ import { adSocketRoute } from './ads/ad-socket';
 import { CustomerSockets } from './ads/customer-sockets';
 import { Accounts } from './auth/accounts';
 import { authRoutes } from './auth/routes';
+import { Sessions } from './auth/session';
 import type { WebConfig } from './config';
 import { frontEnd } from './front-end';
 
@@ -32,6 +33,7 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
   const metrics = createMetrics(identity);
   const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics });
   const sockets = new CustomerSockets();
+  const sessions = new Sessions({ secureCookie: config.COOKIE_SECURE });
   const races = new AdRaces({ bus, identity, metrics, log, sockets, deadlineMs: config.AD_DEADLINE_MS });
 
   // Every web instance hears every answer on its own queue, and drops the
@@ -64,8 +66,13 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
     },
   });
   await app.register(operationsRoutes, { isReady: () => bus.isConnected, registry: metrics.registry });
-  await app.register(authRoutes, { accounts, secureCookie: config.COOKIE_SECURE, onLogin: (customer) => races.requestAd(customer, 'login') });
-  await app.register(adSocketRoute, { accounts, races, sockets, pageViewsPerSecond: config.PAGE_VIEWS_PER_SECOND });
+  await app.register(authRoutes, {
+    accounts,
+    sessions,
+    onLogin: (customer) => races.requestAd(customer, 'login'),
+    onLogout: (session) => sockets.closeSession(session.customerId, session.id, 1008, 'logged out'),
+  });
+  await app.register(adSocketRoute, { accounts, sessions, races, sockets, pageViewsPerSecond: config.PAGE_VIEWS_PER_SECOND });
   await app.register(frontEnd, { root: config.WEB_ROOT });
 
   app.addHook('onReady', () => bus.start());

@@ -39,8 +39,11 @@ describe('the ad socket protects the race', () => {
     expect(await done).toEqual([1008, 'too many page views']);
   });
 
-  it('refuses a socket opened from another site’s page (403)', async () => {
-    const ws = new WebSocket(url(), { headers: { cookie: await logIn(app), origin: 'https://evil.example' } });
+  it.each([
+    ['another site’s page', 'https://evil.example'],
+    ['a sandboxed page or a file (Origin: null)', 'null'],
+  ])('refuses a socket opened from %s (403)', async (_, origin) => {
+    const ws = new WebSocket(url(), { headers: { cookie: await logIn(app), origin } });
     open.push(ws);
     expect(await rejected(ws)).toBe(403);
   });
@@ -61,13 +64,24 @@ describe('the ad socket protects the race', () => {
   });
 
   it('closes the socket when its session expires', async () => {
-    const soon = `c-0004|${Date.now() + 300}`;
+    const soon = `c-0004|${Date.now() + 300}|a-session-id`;
     const cookie = `ad_race_session=${encodeURIComponent(app.signCookie(soon))}`;
     const socket = await openAdSocket(app, cookie);
     open.push(socket.ws);
     const done = closed(socket.ws);
     await new Promise((r) => setTimeout(r, 400));
     socket.ws.send(JSON.stringify({ type: 'page', page: 'home' }));
-    expect(await done).toEqual([1008, 'the session has expired: log in again']);
+    expect(await done).toEqual([1008, 'the session has ended: log in again']);
+  });
+
+  it('closes the sockets of a session that logs out, and no others', async () => {
+    const cookie = await logIn(app, 'chloe@example.com');
+    const loggingOut = await openAdSocket(app, cookie);
+    const otherDevice = await openAdSocket(app, await logIn(app, 'chloe@example.com'));
+    open.push(loggingOut.ws, otherDevice.ws);
+    const done = closed(loggingOut.ws);
+    await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie } });
+    expect(await done).toEqual([1008, 'logged out']);
+    expect(otherDevice.ws.readyState).toBe(WebSocket.OPEN);
   });
 });

@@ -3,12 +3,13 @@ import type { CustomerProfile } from '@ad-race/catalog';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData } from 'ws';
 import type { Accounts } from '../auth/accounts';
-import { readSession } from '../auth/session';
+import type { Session, Sessions } from '../auth/session';
 import type { AdRaces } from './ad-races';
 import { sendTo, type CustomerSockets } from './customer-sockets';
 
 export interface AdSocketOptions {
   accounts: Accounts;
+  sessions: Sessions;
   races: AdRaces;
   sockets: CustomerSockets;
   /** Page views one socket may send a second, on average; twice that in a burst. */
@@ -27,22 +28,22 @@ const PAGE_VIEW_HELP = 'expected a JSON object {"type":"page","page":"<name>"} w
  * Browser to server: {"type":"page","page":"<name>"} fires a new need and race.
  * Server to browser: "ad", "race" and "error" messages (see @ad-race/contracts).
  */
-export async function adSocketRoute(app: FastifyInstance, { accounts, races, sockets, pageViewsPerSecond }: AdSocketOptions): Promise<void> {
-  const sessions = new WeakMap<FastifyRequest, { customer: CustomerProfile; expiresAt: number }>();
+export async function adSocketRoute(app: FastifyInstance, { accounts, sessions, races, sockets, pageViewsPerSecond }: AdSocketOptions): Promise<void> {
+  const opened = new WeakMap<FastifyRequest, { customer: CustomerProfile; session: Session }>();
 
   async function requireCustomer(request: FastifyRequest, reply: FastifyReply) {
     // A browser names the page that opens a socket: only this site's own pages may.
     const origin = request.headers.origin;
-    if (origin && new URL(origin).host !== request.headers.host) return reply.code(403).send({ error: 'the ad socket is for this site’s pages only' });
-    const session = readSession(request);
+    if (origin !== undefined && hostOf(origin) !== request.headers.host) return reply.code(403).send({ error: 'the ad socket is for this site’s pages only' });
+    const session = sessions.read(request);
     const customer = session ? accounts.profile(session.customerId) : undefined;
     if (!session || !customer) return reply.code(401).send({ error: 'log in first: the ad socket needs a session' });
     if (sockets.count(customer.id) >= MAX_SOCKETS_PER_CUSTOMER) return reply.code(429).send({ error: 'too many ad sockets open for this customer' });
-    sessions.set(request, { customer, expiresAt: session.expiresAt });
+    opened.set(request, { customer, session });
   }
 
   app.get('/api/ws', { websocket: true, preValidation: requireCustomer }, (socket, request) => {
-    const { customer, expiresAt } = sessions.get(request)!;
+    const { customer, session } = opened.get(request)!;
     const log = request.log.child({ customerId: customer.id });
     // A token bucket: each page view takes a token; tokens come back at pageViewsPerSecond.
     const burst = 2 * pageViewsPerSecond;
@@ -50,8 +51,8 @@ export async function adSocketRoute(app: FastifyInstance, { accounts, races, soc
     let refilledAt = Date.now();
     // Listeners first, before anything that could wait: early frames must not be lost.
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (!sessions.isActive(session)) return socket.close(1008, 'the session has ended: log in again');
       const now = Date.now();
-      if (now >= expiresAt) return socket.close(1008, 'the session has expired: log in again');
       tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * pageViewsPerSecond);
       refilledAt = now;
       if (tokens < 1) return socket.close(1008, 'too many page views');
@@ -71,7 +72,16 @@ export async function adSocketRoute(app: FastifyInstance, { accounts, races, soc
     });
     socket.on('close', () => sockets.remove(customer.id, socket));
     socket.on('error', (err) => log.warn({ err: err.message }, 'socket error'));
-    sockets.add(customer.id, socket);
+    sockets.add(customer.id, session.id, socket);
     log.info('ad socket open');
   });
+}
+
+/** The host an Origin header names; null for "null" (sandboxed pages, files) and anything that is not a URL. */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }

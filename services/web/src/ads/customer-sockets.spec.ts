@@ -5,8 +5,12 @@ class FakeSocket implements Socket {
   readyState = 1;
   bufferedAmount = 0;
   readonly sent: ServerMessage[] = [];
+  closedWith: [number, string] | null = null;
   send(data: string) {
     this.sent.push(JSON.parse(data));
+  }
+  close(code: number, reason: string) {
+    this.closedWith = [code, reason];
   }
 }
 
@@ -18,9 +22,9 @@ describe('customer sockets', () => {
     const anna1 = new FakeSocket();
     const anna2 = new FakeSocket();
     const ben = new FakeSocket();
-    sockets.add('anna', anna1);
-    sockets.add('anna', anna2);
-    sockets.add('ben', ben);
+    sockets.add('anna', 'session-of-anna', anna1);
+    sockets.add('anna', 'session-of-anna', anna2);
+    sockets.add('ben', 'session-of-ben', ben);
     sockets.send('anna', error('for anna'));
     expect(anna1.sent).toEqual([error('for anna')]);
     expect(anna2.sent).toEqual([error('for anna')]);
@@ -33,10 +37,10 @@ describe('customer sockets', () => {
     sockets.send('anna', error('2'));
     sockets.send('anna', error('3'));
     const socket = new FakeSocket();
-    sockets.add('anna', socket);
+    sockets.add('anna', 'session-of-anna', socket);
     expect(socket.sent).toEqual([error('2'), error('3')]);
     const second = new FakeSocket();
-    sockets.add('anna', second);
+    sockets.add('anna', 'session-of-anna', second);
     expect(second.sent).toEqual([]);
   });
 
@@ -46,7 +50,7 @@ describe('customer sockets', () => {
     sockets.send('anna', error('old'));
     now = 1001;
     const socket = new FakeSocket();
-    sockets.add('anna', socket);
+    sockets.add('anna', 'session-of-anna', socket);
     expect(socket.sent).toEqual([]);
   });
 
@@ -57,8 +61,8 @@ describe('customer sockets', () => {
     sockets.send('c', error('c'));
     const a = new FakeSocket();
     const c = new FakeSocket();
-    sockets.add('a', a);
-    sockets.add('c', c);
+    sockets.add('a', 'session-of-a', a);
+    sockets.add('c', 'session-of-c', c);
     expect(a.sent).toEqual([]);
     expect(c.sent).toEqual([error('c')]);
   });
@@ -68,14 +72,25 @@ describe('customer sockets', () => {
     const closed = Object.assign(new FakeSocket(), { readyState: 3 });
     const slow = Object.assign(new FakeSocket(), { bufferedAmount: 2 * 1024 * 1024 });
     const gone = new FakeSocket();
-    sockets.add('anna', closed);
-    sockets.add('anna', slow);
-    sockets.add('anna', gone);
+    sockets.add('anna', 'session-of-anna', closed);
+    sockets.add('anna', 'session-of-anna', slow);
+    sockets.add('anna', 'session-of-anna', gone);
     sockets.remove('anna', gone);
     sockets.send('anna', error('x'));
     expect([closed.sent, slow.sent, gone.sent]).toEqual([[], [], []]);
     sockets.remove('anna', closed);
     sockets.remove('anna', slow);
     expect(sockets.connectedCustomers).toBe(0);
+  });
+
+  it('closes the sockets of one session, and only those', () => {
+    const sockets = new CustomerSockets();
+    const phone = new FakeSocket();
+    const laptop = new FakeSocket();
+    sockets.add('anna', 'phone-session', phone);
+    sockets.add('anna', 'laptop-session', laptop);
+    sockets.closeSession('anna', 'phone-session', 1008, 'logged out');
+    expect(phone.closedWith).toEqual([1008, 'logged out']);
+    expect(laptop.closedWith).toBeNull();
   });
 });

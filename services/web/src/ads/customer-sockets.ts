@@ -5,6 +5,7 @@ export interface Socket {
   readonly readyState: number;
   readonly bufferedAmount: number;
   send(data: string): void;
+  close(code: number, reason: string): void;
 }
 
 const OPEN = 1;
@@ -30,7 +31,8 @@ interface Mailbox {
  * a small mailbox, delivered when the customer's socket connects.
  */
 export class CustomerSockets {
-  private readonly sockets = new Map<string, Set<Socket>>();
+  /** Customer id -> that customer's open sockets, each with the id of the session that opened it. */
+  private readonly sockets = new Map<string, Map<Socket, string>>();
   private readonly mailboxes = new Map<string, Mailbox>();
 
   constructor(
@@ -47,10 +49,10 @@ export class CustomerSockets {
     return this.sockets.get(customerId)?.size ?? 0;
   }
 
-  add(customerId: string, socket: Socket): void {
-    let set = this.sockets.get(customerId);
-    if (!set) this.sockets.set(customerId, (set = new Set()));
-    set.add(socket);
+  add(customerId: string, sessionId: string, socket: Socket): void {
+    let open = this.sockets.get(customerId);
+    if (!open) this.sockets.set(customerId, (open = new Map()));
+    open.set(socket, sessionId);
     const mailbox = this.mailboxes.get(customerId);
     this.mailboxes.delete(customerId);
     if (mailbox && this.clock() - mailbox.keptAt <= this.options.mailboxTtlMs) {
@@ -59,18 +61,23 @@ export class CustomerSockets {
   }
 
   remove(customerId: string, socket: Socket): void {
-    const set = this.sockets.get(customerId);
-    if (!set) return;
-    set.delete(socket);
-    if (set.size === 0) this.sockets.delete(customerId);
+    const open = this.sockets.get(customerId);
+    if (!open) return;
+    open.delete(socket);
+    if (open.size === 0) this.sockets.delete(customerId);
+  }
+
+  /** Closes the sockets one session opened (the customer logged out); their close events remove them. */
+  closeSession(customerId: string, sessionId: string, code: number, reason: string): void {
+    for (const [socket, id] of this.sockets.get(customerId) ?? []) if (id === sessionId) socket.close(code, reason);
   }
 
   /** Sends to every socket of this customer, or keeps the message for the customer's next socket. */
   send(customerId: string, message: ServerMessage): void {
     const data = JSON.stringify(message);
-    const set = this.sockets.get(customerId);
-    if (set) {
-      for (const socket of set) sendTo(socket, data);
+    const open = this.sockets.get(customerId);
+    if (open) {
+      for (const socket of open.keys()) sendTo(socket, data);
       return;
     }
     this.keep(customerId, data);

@@ -69,7 +69,17 @@ describe('logging in', () => {
     expect(logout.statusCode).toBe(204);
     const cleared = logout.cookies.find((c) => c.name === 'ad_race_session');
     expect(cleared?.value).toBe('');
-    expect((await app.inject({ method: 'GET', url: '/api/session' })).statusCode).toBe(401);
+    // The session has ended, not just its cookie: a copy kept from before the logout no longer works.
+    const withOldCookie = await app.inject({ method: 'GET', url: '/api/session', headers: { cookie } });
+    expect(withOldCookie.statusCode).toBe(401);
+  });
+
+  it('ends only the session that logs out', async () => {
+    const phone = await logIn(app, 'ben@example.com');
+    const laptop = await logIn(app, 'ben@example.com');
+    await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: phone } });
+    expect((await app.inject({ method: 'GET', url: '/api/session', headers: { cookie: phone } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/session', headers: { cookie: laptop } })).statusCode).toBe(200);
   });
 
   it('rejects a session cookie that was tampered with', async () => {

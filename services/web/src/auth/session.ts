@@ -1,42 +1,87 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
 
 export const SESSION_COOKIE = 'ad_race_session';
 const SESSION_HOURS = 8;
-
-/**
- * Sessions live in a signed cookie (HMAC by @fastify/cookie with SESSION_SECRET)
- * holding the customer id and an expiry, so any web instance sharing the secret
- * can read them and none has to remember them. Logging out clears the cookie.
- */
-export function startSession(reply: FastifyReply, customerId: string, secure: boolean, now = Date.now()): void {
-  const expiresAt = now + SESSION_HOURS * 3600_000;
-  reply.setCookie(SESSION_COOKIE, `${customerId}|${expiresAt}`, {
-    signed: true,
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: SESSION_HOURS * 3600,
-  });
-}
-
-export function endSession(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
-}
+const SESSION_MS = SESSION_HOURS * 3600_000;
 
 export interface Session {
+  /** A random id, so that one session can be ended without ending the customer's others. */
+  id: string;
   customerId: string;
   /** Milliseconds since the epoch. */
   expiresAt: number;
 }
 
-/** The session of a valid, unexpired session cookie, or null. */
-export function readSession(request: FastifyRequest, now = Date.now()): Session | null {
-  const raw = request.cookies[SESSION_COOKIE];
-  if (!raw) return null;
-  const { valid, value } = request.unsignCookie(raw);
-  if (!valid || !value) return null;
-  const [customerId, expiresAt] = value.split('|');
-  if (!customerId || !(Number(expiresAt) > now)) return null;
-  return { customerId, expiresAt: Number(expiresAt) };
+export interface SessionsOptions {
+  /** Send the cookie over HTTPS only. */
+  secureCookie: boolean;
+  /** Ended sessions remembered until they would have expired; past this many, the oldest are forgotten. */
+  maxEnded?: number;
+}
+
+/**
+ * Sessions live in a signed cookie (HMAC by @fastify/cookie with SESSION_SECRET)
+ * holding a session id, the customer id and an expiry, so any web instance
+ * sharing the secret can read them and none has to store them. Logging out
+ * clears the cookie and remembers the session as ended until it would have
+ * expired, so a copy of the cookie no longer works on this instance. (Other web
+ * instances would learn of it only through a shared session store, which this
+ * project leaves out: there a copied cookie works until it expires.)
+ */
+export class Sessions {
+  /** Ended session id -> when it would have expired. In the order they ended. */
+  private readonly ended = new Map<string, number>();
+  private readonly maxEnded: number;
+
+  constructor(
+    private readonly options: SessionsOptions,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.maxEnded = options.maxEnded ?? 100_000;
+  }
+
+  start(reply: FastifyReply, customerId: string): Session {
+    const session = { id: randomBytes(16).toString('base64url'), customerId, expiresAt: this.clock() + SESSION_MS };
+    reply.setCookie(SESSION_COOKIE, `${session.customerId}|${session.expiresAt}|${session.id}`, {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.options.secureCookie,
+      path: '/',
+      maxAge: SESSION_HOURS * 3600,
+    });
+    return session;
+  }
+
+  /** The session of a valid session cookie that has neither expired nor ended, or null. */
+  read(request: FastifyRequest): Session | null {
+    const raw = request.cookies[SESSION_COOKIE];
+    if (!raw) return null;
+    const { valid, value } = request.unsignCookie(raw);
+    if (!valid || !value) return null;
+    const [customerId, expiresAt, id] = value.split('|');
+    if (!customerId || !id) return null;
+    const session = { id, customerId, expiresAt: Number(expiresAt) };
+    return this.isActive(session) ? session : null;
+  }
+
+  isActive(session: Session): boolean {
+    return session.expiresAt > this.clock() && !this.ended.has(session.id);
+  }
+
+  /** Ends the request's session, if it has one, and clears its cookie. Returns the session ended. */
+  end(request: FastifyRequest, reply: FastifyReply): Session | null {
+    const session = this.read(request);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    if (!session) return null;
+    // Forget what has expired anyway, and past the bound the oldest.
+    const now = this.clock();
+    for (const [id, expiresAt] of this.ended) {
+      if (expiresAt > now && this.ended.size < this.maxEnded) break;
+      this.ended.delete(id);
+    }
+    this.ended.set(session.id, session.expiresAt);
+    return session;
+  }
 }
