@@ -18,7 +18,7 @@ export function createServiceBus(options: {
     instance: identity.instance,
     logger: options.logger,
     hooks: {
-      deadLettered: (meta) => metrics.invalidMessages.inc({ version: meta.producerVersion ?? 'unknown' }),
+      deadLettered: (meta) => metrics.invalidMessages.inc({ version: meta.producerVersion }),
       expired: () => metrics.needsExpired.inc({ version: identity.version }),
     },
   });

@@ -13,9 +13,15 @@ export function createMetrics(identity: ServiceIdentity) {
   const registry = new Registry();
   registry.setDefaultLabels({ service: identity.service, instance: identity.instance });
   collectDefaultMetrics({ register: registry });
-  const counter = (name: string, help: string) => new Counter({ name, help, labelNames: ['version'] as const, registers: [registry] });
-  const histogram = (name: string, help: string) =>
-    new Histogram({ name, help, labelNames: ['version'] as const, buckets: LATENCY_BUCKETS_MS, registers: [registry] });
+  const version = versionLabels();
+  const counter = (name: string, help: string) => {
+    const metric = new Counter({ name, help, labelNames: ['version'] as const, registers: [registry] });
+    return { inc: (labels: VersionLabel) => metric.inc({ version: version(labels.version) }) };
+  };
+  const histogram = (name: string, help: string) => {
+    const metric = new Histogram({ name, help, labelNames: ['version'] as const, buckets: LATENCY_BUCKETS_MS, registers: [registry] });
+    return { observe: (labels: VersionLabel, value: number) => metric.observe({ version: version(labels.version) }, value) };
+  };
 
   return {
     registry,
@@ -38,3 +44,29 @@ export function createMetrics(identity: ServiceIdentity) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The version a metric is about; from another process's message, so not to be trusted as a label. */
+export interface VersionLabel {
+  version: string | undefined;
+}
+
+/** Versions one service labels its metrics with; the rest are counted together as "other". */
+export const MAX_VERSION_LABELS = 32;
+const VERSION = /^[A-Za-z0-9][\w.+-]{0,31}$/;
+
+/**
+ * Turns a version into a label value. Every distinct label value is a time
+ * series kept for the life of the process, and versions come from messages
+ * anyone on the bus can publish: so a value that does not look like a version
+ * is "unknown", and past the first few versions seen the rest are "other".
+ */
+export function versionLabels(max = MAX_VERSION_LABELS): (version: string | undefined) => string {
+  const seen = new Set<string>();
+  return (version) => {
+    if (version === undefined || !VERSION.test(version)) return 'unknown';
+    if (seen.has(version)) return version;
+    if (seen.size >= max) return 'other';
+    seen.add(version);
+    return version;
+  };
+}
