@@ -38,11 +38,12 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
 
   // Every web instance hears every answer on its own queue, and drops the
   // answers to other instances' needs on their AMQP correlation id, unparsed.
+  // One without a correlation id is parsed: checked, and dead-lettered if broken.
   bus.subscribe({
     exchange: 'solutions',
     queue: { kind: 'per-instance' },
     contract: adSolutionV1,
-    wants: (meta) => meta.correlationId !== undefined && races.knows(meta.correlationId),
+    wants: (meta) => meta.correlationId === undefined || races.knows(meta.correlationId),
     handle: (solution, meta) => races.answer(solution, meta.receivedAt),
   });
 

@@ -146,15 +146,22 @@ describe('the race, as the web server runs it', () => {
       const anna = await socketFor();
       anna.ws.send(JSON.stringify({ type: 'page', page: 'home' }));
       const { message: need } = await needs.heard.waitUntil(({ message }) => message.payload.page === 'home');
-      ns.probe.publishRaw('solutions', JSON.stringify({ name: 'ad.solution', causationId: need.id }), { correlationId: need.id, messageId: 'broken' });
-      await sleep(30);
       const producer = { service: 'ads', version: 'v2', instance: 'v2-test' };
-      await needs.bus.publish('solutions', adSolutionV1, createAdSolutionV1(need, producer, false, SAMPLE_AD));
+      // First an answer that is right in every field but one (a negative price), then one without a
+      // correlation id, which the web server cannot skip unparsed: both are checked and dead-lettered.
+      const valid = createAdSolutionV1(need, producer, false, SAMPLE_AD);
+      const broken = { ...valid, payload: { ad: { ...SAMPLE_AD, offer: { ...SAMPLE_AD.offer, dailyRateEur: -1 } } } };
+      ns.probe.publishRaw('solutions', JSON.stringify(broken), { correlationId: need.id, messageId: 'broken' });
+      ns.probe.publishRaw('solutions', '{"name":"ad.solution"}', { messageId: 'uncorrelated' });
+      await sleep(30);
+      await needs.bus.publish('solutions', adSolutionV1, valid);
       const ad = await anna.messages.waitUntil((m) => m.type === 'ad' && m.page === 'home');
-      expect(ad).toMatchObject({ needId: need.id, servedBy: { version: 'v2' } });
-      expect((await ns.probe.takeDeadLetters()).map((l) => l.messageId)).toEqual(['broken']);
+      expect(ad).toMatchObject({ needId: need.id, servedBy: { version: 'v2' }, ad: SAMPLE_AD });
+      const letters = await ns.probe.takeDeadLetters();
+      expect(letters.map((l) => l.messageId).sort()).toEqual(['broken', 'uncorrelated']);
+      expect(letters.find((l) => l.messageId === 'broken')!.reason).toMatch(/^invalid "ad.solution" v1: \/payload\/ad\/offer\/dailyRateEur /);
       const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-      expect(metricValue(metrics, 'ad_race_invalid_messages_total', { version: 'unknown' })).toBe(1);
+      expect(metricValue(metrics, 'ad_race_invalid_messages_total', { version: 'unknown' })).toBe(2);
     } finally {
       await needs.bus.close();
     }
