@@ -61,8 +61,22 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
       expect(ad.ad.offer.city).toBe('Amsterdam');
       const race = await anna.raceOf(ad.needId, 2);
       expect(race.replies.map((r) => r.version).sort()).toEqual(['v1', 'v2']);
-      expect(race.replies.filter((r) => r.won).map((r) => r.version)).toEqual([ad.servedBy.version]);
+      // The replies come in order of arrival: the first one won, and its ad is the one shown.
+      const [first, second] = race.replies;
+      expect([first!.version, first!.won, second!.won]).toEqual([ad.servedBy.version, true, false]);
+      expect(first!.latencyMs).toBeLessThanOrEqual(second!.latencyMs);
     }
+  });
+
+  it('shows the house ad when no version answers by the deadline', async () => {
+    const app = await web({ AD_DEADLINE_MS: '100' }); // and no ad service running
+    const anna = await customer(app);
+    const ad = await anna.view('deals');
+    expect(ad.servedBy.version).toBe('fallback');
+    expect(ad.latencyMs).toBeGreaterThanOrEqual(100);
+    expect((await anna.raceOf(ad.needId, 0)).replies).toEqual([]);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(2); // the login's and this page's
   });
 
   it('never shows the answers of a version run in shadow', async () => {
@@ -155,7 +169,7 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
         const ad = await anna.view('home');
         expect(ad.servedBy.version).not.toBe('fallback');
         // A malformed answer to a need this web instance is waiting for: parsed, rejected, dead-lettered.
-        ns.probe.publishRaw('solutions', '{"name":"ad.solution"}', { messageId: `bad-solution-${i}`, correlationId: ad.needId });
+        ns.probe.publishRaw('solutions', JSON.stringify({ name: 'ad.solution', schemaVersion: 1 }), { messageId: `bad-solution-${i}`, correlationId: ad.needId });
       }
       await sleep(200);
       const letters = await ns.probe.takeDeadLetters();
@@ -163,8 +177,10 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
       const badNeeds = [0, 1, 2, 3, 4].map((i) => `bad-need-${i}`);
       expect(from(`${ns.namespace}.needs.ads-v1`)).toEqual(badNeeds);
       expect(from(`${ns.namespace}.needs.ads-v2`)).toEqual(badNeeds);
-      expect(letters.filter((l) => l.messageId?.startsWith('bad-solution')).length).toBe(5);
-      expect(letters.every((l) => l.reason.length > 0)).toBe(true);
+      const badSolutions = letters.filter((l) => l.messageId?.startsWith('bad-solution'));
+      expect(badSolutions.map((l) => l.queue)).toEqual(Array(5).fill(expect.stringMatching(`^${ns.namespace}\\.solutions\\.`)));
+      expect(badSolutions.map((l) => l.reason)).toEqual(Array(5).fill(expect.stringMatching(/^invalid "ad\.solution" v1: \//)));
+      expect(new Set(letters.filter((l) => l.messageId?.startsWith('bad-need')).map((l) => l.reason))).toEqual(new Set(['message body is not JSON']));
     } finally {
       await needs.bus.close();
     }
