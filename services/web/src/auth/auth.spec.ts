@@ -48,6 +48,7 @@ describe('logging in', () => {
     ['an e-mail address that is not one', { email: 'anna', password: 'x' }, /email/],
     ['an empty password', { email: 'anna@example.com', password: '' }, /password/],
     ['a password that is not a string', { email: 'anna@example.com', password: 42 }, /password/],
+    ['a field the login does not take', { email: 'anna@example.com', password: 'rent-a-car', admin: true }, /additional properties/],
   ])('answers 400 to %s, saying what is wrong', async (_, body, reason) => {
     const res = await login(body);
     expect(res.statusCode).toBe(400);
