@@ -53,6 +53,22 @@ describe('the race in a browser', () => {
     await expectText(page.locator('#finish-summary'), /^v[12] won in [\d.]+ ms, [\d.]+ ms ahead of v[12]\.$/);
   });
 
+  it('shows an ad on a second device too, though the login’s own ad went to the first', async () => {
+    // Anna is still logged in on the first page, socket open: the ad her second login asks for goes
+    // there, and the new page, finding none, asks for one of its own.
+    const context = await browser.newContext();
+    try {
+      const second = await context.newPage();
+      await second.goto(stack.url);
+      await second.getByLabel('E-mail address').fill('anna@example.com');
+      await second.getByLabel('Password').fill('rent-a-car');
+      await second.getByRole('button', { name: 'Log in' }).click();
+      await expectText(second.locator('#ad-card .served-by'), /^Served by ads v[12] /);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('fires a new need and a new race for every page the customer opens', async () => {
     const before = await page.locator('#ad-card article').getAttribute('data-need-id');
     await page.getByRole('link', { name: 'Deals' }).click();

@@ -89,16 +89,29 @@ function viewPage(): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'page', page: currentPage() }));
 }
 
+/**
+ * How long to wait, after logging in, for the ad the login asked for. It can go
+ * elsewhere: to the customer's other open tab, or to another web instance than
+ * the one this socket reached. Then the page asks for an ad of its own.
+ */
+const LOGIN_AD_WAIT_MS = 1500;
+
 /** Opens the ad socket. `announcePage` is false right after logging in: the login itself asked for an ad. */
 function connect(announcePage: boolean): void {
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
   socket = ws;
+  let sawAd = false;
   ws.addEventListener('open', () => {
     reconnectDelayMs = 500;
     status('');
     if (announcePage) viewPage();
+    else setTimeout(() => !sawAd && socket === ws && viewPage(), LOGIN_AD_WAIT_MS);
   });
-  ws.addEventListener('message', (event) => onMessage(JSON.parse(String(event.data)) as ServerMessage));
+  ws.addEventListener('message', (event) => {
+    const message = JSON.parse(String(event.data)) as ServerMessage;
+    sawAd ||= message.type === 'ad';
+    onMessage(message);
+  });
   ws.addEventListener('close', () => {
     if (socket !== ws || !loggedIn) return;
     status('Lost the connection to the ad server; reconnecting…');
