@@ -51,7 +51,8 @@ describe('docker-compose.yml and the Dockerfile agree with the services', () => 
   });
 
   it.each(SERVICES)('publishes %s on the port it listens on', (name) => {
-    const env = { ...compose.services[name].environment, PORT: /^ENV .*PORT=(\d+)/m.exec(dockerfile())?.[1] };
+    // The image's ENV, then compose's environment over it, as the container sees them.
+    const env = { PORT: /^ENV .*PORT=(\d+)/m.exec(dockerfile())?.[1], ...compose.services[name].environment };
     expect(readConfig(SCHEMAS[name], env).PORT).toBe(CONTAINER_PORT);
     expect(compose.services[name].ports.map((p: string) => Number(p.split(':').pop()))).toEqual([CONTAINER_PORT]);
     expect(dockerfile()).toMatch(new RegExp(`^EXPOSE ${CONTAINER_PORT}$`, 'm'));
