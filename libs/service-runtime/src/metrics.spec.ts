@@ -11,11 +11,21 @@ describe('version labels', () => {
     expect([undefined, '', 'x'.repeat(33), 'v1\n', '../etc', '1.0.0'].map(label)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown', '1.0.0']);
   });
 
-  it('keeps the number of time series bounded whatever versions messages claim', async () => {
+  it('keeps the number of time series bounded whatever versions messages claim, and the real versions named', async () => {
     const metrics = createMetrics({ service: 'web', version: '1.0.0', instance: 'web-test' });
     for (let i = 0; i < 1000; i++) metrics.invalidMessages.inc({ version: `junk-${i}` });
-    const { values } = await metrics.registry.getSingleMetric('ad_race_invalid_messages_total')!.get();
-    expect(values).toHaveLength(32 + 1); // the first 32, and "other"
-    expect(values.find((v) => v.labels['version'] === 'other')?.value).toBe(1000 - 32);
+    const invalid = await metrics.registry.getSingleMetric('ad_race_invalid_messages_total')!.get();
+    expect(invalid.values).toHaveLength(32 + 1); // the first 32, and "other"
+    expect(invalid.values.find((v) => v.labels['version'] === 'other')?.value).toBe(1000 - 32);
+
+    // The junk spent a bound of its own: the versions racing keep their names.
+    for (const version of ['1.0.0', 'fallback', 'v1', 'v2']) metrics.wins.inc({ version });
+    const wins = await metrics.registry.getSingleMetric('ad_race_wins_total')!.get();
+    expect(wins.values.map((v) => v.labels['version'])).toEqual(['1.0.0', 'fallback', 'v1', 'v2']);
+  });
+
+  it('always names the versions it is told to keep, within the bound', () => {
+    const label = versionLabels(3, ['1.0.0', 'fallback']);
+    expect(['v1', 'v2', 'fallback', '1.0.0'].map(label)).toEqual(['v1', 'other', 'fallback', '1.0.0']);
   });
 });

@@ -13,14 +13,16 @@ export function createMetrics(identity: ServiceIdentity) {
   const registry = new Registry();
   registry.setDefaultLabels({ service: identity.service, instance: identity.instance });
   collectDefaultMetrics({ register: registry });
-  const version = versionLabels();
-  const counter = (name: string, help: string) => {
+  // The service's own version and the house ad's always keep their names. Versions named by messages
+  // that broke their contract are bounded apart, so junk on the bus cannot crowd out the real ones.
+  const versions = versionLabels(MAX_VERSION_LABELS, [identity.version, 'fallback']);
+  const counter = (name: string, help: string, version = versions) => {
     const metric = new Counter({ name, help, labelNames: ['version'] as const, registers: [registry] });
     return { inc: (labels: VersionLabel) => metric.inc({ version: version(labels.version) }) };
   };
   const histogram = (name: string, help: string) => {
     const metric = new Histogram({ name, help, labelNames: ['version'] as const, buckets: LATENCY_BUCKETS_MS, registers: [registry] });
-    return { observe: (labels: VersionLabel, value: number) => metric.observe({ version: version(labels.version) }, value) };
+    return { observe: (labels: VersionLabel, value: number) => metric.observe({ version: versions(labels.version) }, value) };
   };
 
   return {
@@ -39,7 +41,11 @@ export function createMetrics(identity: ServiceIdentity) {
     fallbacks: counter('ad_race_fallbacks_total', 'Races with no valid answer by the deadline: the house ad was shown'),
     replyLatencyMs: histogram('ad_race_reply_latency_ms', 'From publishing the need to receiving an answer, by answering version, in milliseconds'),
     adLatencyMs: histogram('ad_race_ad_latency_ms', 'From publishing the need to the ad shown, by the version that served it, in milliseconds'),
-    invalidMessages: counter('ad_race_invalid_messages_total', 'Messages dead-lettered because they broke their contract or their handler failed, by producer version'),
+    invalidMessages: counter(
+      'ad_race_invalid_messages_total',
+      'Messages dead-lettered because they broke their contract or their handler failed, by producer version',
+      versionLabels(),
+    ),
   };
 }
 
@@ -58,10 +64,11 @@ const VERSION = /^[A-Za-z0-9][\w.+-]{0,31}$/;
  * Turns a version into a label value. Every distinct label value is a time
  * series kept for the life of the process, and versions come from messages
  * anyone on the bus can publish: so a value that does not look like a version
- * is "unknown", and past the first few versions seen the rest are "other".
+ * is "unknown", and past the first few versions seen (counting those it
+ * `always` keeps) the rest are "other".
  */
-export function versionLabels(max = MAX_VERSION_LABELS): (version: string | undefined) => string {
-  const seen = new Set<string>();
+export function versionLabels(max = MAX_VERSION_LABELS, always: string[] = []): (version: string | undefined) => string {
+  const seen = new Set<string>(always);
   return (version) => {
     if (version === undefined || !VERSION.test(version)) return 'unknown';
     if (seen.has(version)) return version;
