@@ -68,17 +68,6 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
     }
   });
 
-  it('shows the house ad when no version answers by the deadline', async () => {
-    const app = await web({ AD_DEADLINE_MS: '100' }); // and no ad service running
-    const anna = await customer(app);
-    const ad = await anna.view('deals');
-    expect(ad.servedBy.version).toBe('fallback');
-    expect(ad.latencyMs).toBeGreaterThanOrEqual(100);
-    expect((await anna.raceOf(ad.needId, 0)).replies).toEqual([]);
-    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(2); // the login's and this page's
-  });
-
   it('never shows the answers of a version run in shadow', async () => {
     const app = await web();
     await ads('ads-v1');

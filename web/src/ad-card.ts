@@ -17,6 +17,7 @@ export function renderAd(container: HTMLElement, message: AdMessage): void {
   const house = servedBy.version === 'fallback';
   const card = el('article', undefined, house ? 'ad house' : 'ad');
   card.dataset['needId'] = message.needId;
+  card.dataset['page'] = message.page;
   card.dataset['version'] = servedBy.version;
 
   card.append(el('h3', ad.headline));

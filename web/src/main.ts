@@ -92,7 +92,10 @@ function viewPage(): void {
 /**
  * How long to wait, after logging in, for the ad the login asked for. It can go
  * elsewhere: to the customer's other open tab, or to another web instance than
- * the one this socket reached. Then the page asks for an ad of its own.
+ * the one this socket reached. Then the page asks for an ad of its own. Longer
+ * than the race's deadline (AD_DEADLINE_MS, 250 ms by default), by which even
+ * the house ad has come; with a deadline longer than this, a slow login race
+ * can cost one race more.
  */
 const LOGIN_AD_WAIT_MS = 1500;
 

@@ -38,7 +38,8 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
 
   // Every web instance hears every answer on its own queue, and drops the
   // answers to other instances' needs on their AMQP correlation id, unparsed.
-  // One without a correlation id is parsed: checked, and dead-lettered if broken.
+  // One without a correlation id is parsed: checked, and dead-lettered if broken
+  // (by every web instance, each on its own queue, so once per instance).
   bus.subscribe({
     exchange: 'solutions',
     queue: { kind: 'per-instance' },

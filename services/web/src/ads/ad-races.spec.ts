@@ -89,8 +89,13 @@ describe('the race, as the web server runs it', () => {
 
   it('shows the house ad when no ad service runs at all', async () => {
     await setUp([], { AD_DEADLINE_MS: '50' });
-    const ad = await (await socketFor()).view('home');
+    const anna = await socketFor();
+    const ad = await anna.view('home');
     expect(ad.servedBy.version).toBe('fallback');
+    expect(ad.latencyMs).toBeGreaterThanOrEqual(50);
+    expect((await anna.raceOf(ad.needId, 0)).replies).toEqual([]);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(2); // the login's and this page's
   });
 
   it('delivers an ad only to the customer whose need it answers', async () => {

@@ -25,9 +25,10 @@ export interface SessionsOptions {
  * holding a session id, the customer id and an expiry, so any web instance
  * sharing the secret can read them and none has to store them. Logging out
  * clears the cookie and remembers the session as ended until it would have
- * expired, so a copy of the cookie no longer works on this instance. (Other web
- * instances would learn of it only through a shared session store, which this
- * project leaves out: there a copied cookie works until it expires.)
+ * expired (the last 100,000 of them, in memory), so a copy of the cookie no
+ * longer works on this instance while it runs. Other web instances, and this
+ * one after a restart, would learn of it only through a shared session store,
+ * which this project leaves out: there a copied cookie works until it expires.
  */
 export class Sessions {
   /** Ended session id -> when it would have expired. In the order they ended. */
