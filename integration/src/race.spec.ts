@@ -160,8 +160,7 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
         // A malformed answer to a need this web instance is waiting for: parsed, rejected, dead-lettered.
         ns.probe.publishRaw('solutions', JSON.stringify({ name: 'ad.solution', schemaVersion: 1 }), { messageId: `bad-solution-${i}`, correlationId: ad.needId });
       }
-      await sleep(200);
-      const letters = await ns.probe.takeDeadLetters();
+      const letters = await ns.probe.takeDeadLetters(5 * 3 + 5); // each bad need from v1, v2 and this test’s listener; each bad solution
       const from = (queue: string) => letters.filter((l) => l.queue === queue).map((l) => l.messageId).sort();
       const badNeeds = [0, 1, 2, 3, 4].map((i) => `bad-need-${i}`);
       expect(from(`${ns.namespace}.needs.ads-v1`)).toEqual(badNeeds);

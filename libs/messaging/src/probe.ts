@@ -40,8 +40,23 @@ export class BusProbe {
     this.channel.publish(this.topology.exchange(exchange), '', Buffer.from(body), properties);
   }
 
-  /** Takes every message now in the dead-letter queue. */
-  async takeDeadLetters(): Promise<DeadLetter[]> {
+  /**
+   * Takes every message now in the dead-letter queue, first waiting up to
+   * `timeoutMs` for at least `atLeast` of them: a service dead-letters on a
+   * connection of its own, so a letter can reach the queue after the good
+   * messages behind it have had their effect.
+   */
+  async takeDeadLetters(atLeast = 0, timeoutMs = 5_000): Promise<DeadLetter[]> {
+    const letters = await this.takeWaitingDeadLetters();
+    const deadline = Date.now() + timeoutMs;
+    while (letters.length < atLeast && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      letters.push(...(await this.takeWaitingDeadLetters()));
+    }
+    return letters;
+  }
+
+  private async takeWaitingDeadLetters(): Promise<DeadLetter[]> {
     const letters: DeadLetter[] = [];
     for (;;) {
       const msg: GetMessage | false = await this.channel.get(this.topology.deadLetterQueue, { noAck: true });

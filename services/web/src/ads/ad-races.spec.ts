@@ -1,5 +1,5 @@
 import { adNeedV1, adSolutionV1, createAdSolutionV1, type AdNeedV1 } from '@ad-race/contracts';
-import { listenTo, metricValue, openTestNamespace, SAMPLE_AD, sleep, startScriptedAds, type Listener, type ScriptedVersion } from '@ad-race/service-testing';
+import { eventually, listenTo, metricValue, openTestNamespace, SAMPLE_AD, sleep, startScriptedAds, type Listener, type ScriptedVersion } from '@ad-race/service-testing';
 import type { FastifyInstance } from 'fastify';
 import { logIn, openAdSocket, openCustomerSocket, startWeb, type AdSocket } from '../testing';
 
@@ -162,11 +162,12 @@ describe('the race, as the web server runs it', () => {
       await needs.bus.publish('solutions', adSolutionV1, valid);
       const ad = await anna.messages.waitUntil((m) => m.type === 'ad' && m.page === 'home');
       expect(ad).toMatchObject({ needId: need.id, servedBy: { version: 'v2' }, ad: SAMPLE_AD });
-      const letters = await ns.probe.takeDeadLetters();
+      const letters = await ns.probe.takeDeadLetters(2);
       expect(letters.map((l) => l.messageId).sort()).toEqual(['broken', 'uncorrelated']);
       expect(letters.find((l) => l.messageId === 'broken')!.reason).toMatch(/^invalid "ad.solution" v1: \/payload\/ad\/offer\/dailyRateEur /);
-      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-      expect(metricValue(metrics, 'ad_race_invalid_messages_total', { version: 'unknown' })).toBe(2);
+      // Counted once the broker has confirmed the dead letter, which can come just after it arrived.
+      const invalid = async () => metricValue((await app.inject({ method: 'GET', url: '/metrics' })).body, 'ad_race_invalid_messages_total', { version: 'unknown' });
+      await eventually(async () => (await invalid()) === 2, 2_000, 'two invalid messages counted');
     } finally {
       await needs.bus.close();
     }
