@@ -70,8 +70,9 @@ const VERSION = /^[A-Za-z0-9][\w.+-]{0,31}$/;
 export function versionLabels(max = MAX_VERSION_LABELS, always: string[] = []): (version: string | undefined) => string {
   const seen = new Set<string>(always);
   return (version) => {
-    if (version === undefined || !VERSION.test(version)) return 'unknown';
+    if (version === undefined) return 'unknown';
     if (seen.has(version)) return version;
+    if (!VERSION.test(version)) return 'unknown';
     if (seen.size >= max) return 'other';
     seen.add(version);
     return version;
