@@ -1,7 +1,8 @@
-import { openTestNamespace } from '@ad-race/service-testing';
+import { openTestNamespace, sleep } from '@ad-race/service-testing';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import type { AddressInfo } from 'node:net';
+import { sessionCookieValue } from '../auth/session';
 import { logIn, openAdSocket, startWeb } from '../testing';
 
 describe('the ad socket protects the race', () => {
@@ -23,7 +24,8 @@ describe('the ad socket protects the race', () => {
     await ns?.cleanup();
   });
 
-  const url = () => `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/ws`;
+  const port = () => (app.server.address() as AddressInfo).port;
+  const url = () => `ws://127.0.0.1:${port()}/api/ws`;
   const closed = (ws: WebSocket) => new Promise<[number, string]>((resolve) => ws.on('close', (code, reason) => resolve([code, reason.toString()])));
   const rejected = (ws: WebSocket) =>
     new Promise<number>((resolve) => {
@@ -49,8 +51,7 @@ describe('the ad socket protects the race', () => {
   });
 
   it('accepts one opened from its own page', async () => {
-    const { port } = app.server.address() as AddressInfo;
-    const socket = await openAdSocket(app, await logIn(app), { origin: `http://127.0.0.1:${port}` });
+    const socket = await openAdSocket(app, await logIn(app), { origin: `http://127.0.0.1:${port()}` });
     open.push(socket.ws);
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
   });
@@ -64,12 +65,12 @@ describe('the ad socket protects the race', () => {
   });
 
   it('closes the socket when its session expires', async () => {
-    const soon = `c-0004|${Date.now() + 300}|a-session-id`;
+    const soon = sessionCookieValue({ id: 'a-session-id', customerId: 'c-0004', expiresAt: Date.now() + 300 });
     const cookie = `ad_race_session=${encodeURIComponent(app.signCookie(soon))}`;
     const socket = await openAdSocket(app, cookie);
     open.push(socket.ws);
     const done = closed(socket.ws);
-    await new Promise((r) => setTimeout(r, 400));
+    await sleep(400);
     socket.ws.send(JSON.stringify({ type: 'page', page: 'home' }));
     expect(await done).toEqual([1008, 'the session has ended: log in again']);
   });

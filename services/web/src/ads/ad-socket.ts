@@ -24,7 +24,8 @@ const PAGE_VIEW_HELP = 'expected a JSON object {"type":"page","page":"<name>"} w
 /**
  * GET /api/ws: the customer's WebSocket. It opens only with a valid session,
  * from this site's pages, up to a few per customer; it takes a bounded rate
- * of page views and closes when the session expires.
+ * of page views. It closes at once when its session logs out, and at its first
+ * page view after the session has expired.
  * Browser to server: {"type":"page","page":"<name>"} fires a new need and race.
  * Server to browser: "ad", "race" and "error" messages (see @ad-race/contracts).
  */

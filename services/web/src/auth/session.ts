@@ -13,6 +13,11 @@ export interface Session {
   expiresAt: number;
 }
 
+/** What the session cookie holds, before @fastify/cookie signs it. */
+export function sessionCookieValue(session: Session): string {
+  return `${session.customerId}|${session.expiresAt}|${session.id}`;
+}
+
 export interface SessionsOptions {
   /** Send the cookie over HTTPS only. */
   secureCookie: boolean;
@@ -44,7 +49,7 @@ export class Sessions {
 
   start(reply: FastifyReply, customerId: string): Session {
     const session = { id: randomBytes(16).toString('base64url'), customerId, expiresAt: this.clock() + SESSION_MS };
-    reply.setCookie(SESSION_COOKIE, `${session.customerId}|${session.expiresAt}|${session.id}`, {
+    reply.setCookie(SESSION_COOKIE, sessionCookieValue(session), {
       signed: true,
       httpOnly: true,
       sameSite: 'lax',
