@@ -1,3 +1,4 @@
+import { sleep } from '@ad-race/service-testing';
 import { performance } from 'node:perf_hooks';
 import { cpuPercent, sampleCpu } from './cpu';
 import type { BenchCustomer, Outcome } from './customers';
@@ -35,6 +36,7 @@ export async function offerLoad(
   let cpuBefore = sampleCpu();
   let cpuAfter = cpuBefore;
   let measuring = false;
+  const total = Math.floor(((end - start) / 1000) * ratePerS);
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
@@ -42,7 +44,7 @@ export async function offerLoad(
         measuring = true;
         cpuBefore = sampleCpu();
       }
-      const due = Math.min(Math.floor(((now - start) / 1000) * ratePerS), Math.floor(((end - start) / 1000) * ratePerS));
+      const due = Math.min(Math.floor(((now - start) / 1000) * ratePerS), total);
       for (; sent < due; sent++) {
         const sentAt = customers[next]!.view();
         next = (next + 1) % customers.length;
@@ -56,7 +58,7 @@ export async function offerLoad(
     };
     tick();
   });
-  await new Promise((r) => setTimeout(r, options.drainMs));
+  await sleep(options.drainMs);
   const results = outcomes.take().filter((o) => o.sentAt >= measureFrom && o.sentAt < end);
   for (const c of customers) c.forgetWaiting();
   const byVersion: Record<string, number> = {};

@@ -3,14 +3,14 @@
 // run on this machine. Prints a table, and as its last line one JSON object.
 import { CUSTOMERS } from '@ad-race/catalog';
 import { measureFloor, runFloorEcho } from '@ad-race/messaging';
-import { openTestNamespace, startStack } from '@ad-race/service-testing';
+import { brokerUrl, openTestNamespace, startStack } from '@ad-race/service-testing';
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { BenchCustomer, type Outcome } from './customers';
 import { offerLoad, type StepResult } from './load';
 import { ms, summarise } from './stats';
 
-const AMQP_URL = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+const AMQP_URL = brokerUrl();
 const FIXED_LOAD_PER_S = Number(process.env['BENCH_FIXED_LOAD'] ?? 500);
 const STEPS_PER_S = (process.env['BENCH_STEPS'] ?? '250,500,750,1000,1250,1500,2000,2500,3000,3500,4000,5000').split(',').map(Number);
 const P99_LIMIT_MS = 50;
@@ -64,7 +64,6 @@ async function main() {
   const stack = await startStack({
     AMQP_URL,
     BUS_NAMESPACE: ns.namespace,
-    LOG_LEVEL: 'warn',
     SESSION_SECRET: 'a benchmark secret, long enough to sign',
     PAGE_VIEWS_PER_SECOND: '100000', // each client socket stands for many customers
   });

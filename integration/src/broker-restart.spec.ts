@@ -1,5 +1,5 @@
 import type { StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
-import { eventually, startRabbitMQContainer, waitUntilReady } from '@ad-race/service-testing';
+import { containerEngineFound, eventually, sleep, startRabbitMQContainer, waitUntilReady } from '@ad-race/service-testing';
 import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
 import { startAds } from './services';
@@ -7,7 +7,7 @@ import { startAds } from './services';
 // Restarting a broker is only ever done to a container of the test's own,
 // never to the broker other tests share: without a container engine (as
 // src/global-setup.ts found), skip.
-const engine = process.env['AD_RACE_CONTAINER_ENGINE'] === 'yes';
+const engine = containerEngineFound();
 
 (engine ? describe : describe.skip)('when the broker restarts (RabbitMQ in a container of its own)', () => {
   let container: StartedRabbitMQContainer;
@@ -38,7 +38,7 @@ const engine = process.env['AD_RACE_CONTAINER_ENGINE'] === 'yes';
         for (const [name, app] of Object.entries(apps)) {
           if ((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode === 503) wentUnready.add(name);
         }
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
       }
     })();
     await container.restart();

@@ -4,7 +4,10 @@ import { brokerUrl } from './namespace';
 import { freePort } from './ports';
 
 /** The RabbitMQ image for test containers: the official one unless RABBITMQ_TEST_IMAGE names another. */
-export const RABBITMQ_TEST_IMAGE = process.env['RABBITMQ_TEST_IMAGE'] ?? 'rabbitmq:3.13-management';
+const RABBITMQ_TEST_IMAGE = process.env['RABBITMQ_TEST_IMAGE'] ?? 'rabbitmq:3.13-management';
+
+/** Where the answer of containerEngineAvailable() is kept, for every test file of the run to read. */
+const ENGINE_FOUND = 'AD_RACE_CONTAINER_ENGINE';
 
 export interface TestBroker {
   url: string;
@@ -13,14 +16,25 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
-/** Whether testcontainers can reach a container engine (DOCKER_HOST, or Docker's usual socket). */
+/**
+ * Whether testcontainers can reach a container engine (DOCKER_HOST, or Docker's
+ * usual socket). Asked once: the answer is kept in the environment, so a Jest
+ * global setup that asks first decides it for every test file of the run.
+ */
 export async function containerEngineAvailable(): Promise<boolean> {
-  try {
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
+  if (process.env[ENGINE_FOUND] === undefined) {
+    const found = await getContainerRuntimeClient().then(
+      () => true,
+      () => false,
+    );
+    process.env[ENGINE_FOUND] = found ? 'yes' : 'no';
   }
+  return process.env[ENGINE_FOUND] === 'yes';
+}
+
+/** What containerEngineAvailable() found, for a test file deciding at load time (after a global setup asked). */
+export function containerEngineFound(): boolean {
+  return process.env[ENGINE_FOUND] === 'yes';
 }
 
 /**

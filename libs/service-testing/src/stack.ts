@@ -40,6 +40,7 @@ export async function startStack(env: Record<string, string>, root = workspaceRo
     const check = () => {
       if (output.includes('[stack] ready')) {
         clearTimeout(timer);
+        child.stdout!.off('data', check);
         resolve();
       }
     };
