@@ -19,7 +19,7 @@ timing "stand-in base images"
 # Docker-compose v1 cannot mount the npm cache into a build, so podman builds the
 # images (offline, from the cache the host's npm ci filled) and compose only runs them.
 export IMAGE_PREFIX=localhost/ad-race IMAGE_TAG=ci
-export NODE_IMAGE=localhost/node-debian:20 RABBITMQ_IMAGE=localhost/rabbitmq-debian:3.10
+export NODE_IMAGE=$NODE_STANDIN RABBITMQ_IMAGE=$RABBITMQ_STANDIN
 build_log=$(mktemp)
 for service in web ads-v1 ads-v2; do
   podman build --format docker --pull=never \
@@ -35,13 +35,14 @@ export WEB_PORT=13000 ADS_V1_PORT=13001 ADS_V2_PORT=13002 RABBITMQ_PORT=15670 RA
 # The smoke test checks where ads come from, not how fast: a generous deadline keeps a busy
 # machine from turning a slow answer into the house ad.
 export AD_DEADLINE_MS=2000
-compose() { docker-compose -p ad-race-ci "$@"; }
+project=ad-race-ci
+compose() { docker-compose -p "$project" "$@"; }
 
 # Podman runs health checks from systemd timers, and there is no systemd here:
 # run each container's health check every 3 seconds, for the depends_on conditions.
 (
   while sleep 3; do
-    for c in $(podman ps -q --filter label=com.docker.compose.project=ad-race-ci); do
+    for c in $(podman ps -q --filter label=com.docker.compose.project=$project); do
       podman healthcheck run "$c" >/dev/null 2>&1 || true
     done
   done
@@ -61,8 +62,8 @@ compose down -v --remove-orphans >/dev/null 2>&1
 compose up -d --no-build || { compose logs --tail=50; die "docker-compose up failed"; }
 timing "docker-compose up (RabbitMQ healthy, services started)"
 
-health="podman inspect --format '{{.Name}} {{.State.Health.Status}}' \$(podman ps -q --filter label=com.docker.compose.project=ad-race-ci)"
-node .ci/compose-smoke.mjs "http://127.0.0.1:$WEB_PORT" "docker-compose -p ad-race-ci stop ads-v2" "$health" "http://127.0.0.1:$ADS_V2_PORT"
+health="podman inspect --format '{{.Name}} {{.State.Health.Status}}' \$(podman ps -q --filter label=com.docker.compose.project=$project)"
+node .ci/compose-smoke.mjs "http://127.0.0.1:$WEB_PORT" "docker-compose -p $project stop ads-v2" "$health" "http://127.0.0.1:$ADS_V2_PORT"
 status=$?
 [ $status -eq 0 ] || compose logs --tail=40
 timing "smoke test"

@@ -6,8 +6,7 @@
 # is the official one. Images stay in podman's store: built only when missing.
 set -euo pipefail
 
-RABBITMQ_STANDIN=localhost/rabbitmq-debian:3.10
-NODE_STANDIN=localhost/node-debian:20
+: "${RABBITMQ_STANDIN:?source engine.sh first}" "${NODE_STANDIN:?source engine.sh first}"
 MIRROR=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | grep -oE "https?://deb\.debian\.org/debian/?" | head -n 1 || true)
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 work=$(mktemp -d)

@@ -10,11 +10,13 @@ export CONTAINERS_CONF="$containers_dir/containers.conf"
 export DOCKER_HOST=unix:///run/podman-ci.sock
 # testcontainers: Ryuk's image cannot be pulled here, and containers are reached on loopback.
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
+# The stand-ins for the official base images (built by base-images.sh), tagged as what they are.
+export RABBITMQ_STANDIN=localhost/rabbitmq-debian:3.10 NODE_STANDIN=localhost/node-debian:20
 
 engine_install() {
   local missing=()
-  for tool in podman:podman runc:runc docker-compose:docker-compose debootstrap:debootstrap curl:curl; do
-    command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}")
+  for tool in podman runc docker-compose debootstrap curl; do # each from the Debian package of its name
+    command -v "$tool" >/dev/null || missing+=("$tool")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "installing ${missing[*]}"

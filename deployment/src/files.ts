@@ -5,7 +5,7 @@ import { load, loadAll } from 'js-yaml';
 
 // Reading the deployment files as a user's tools would.
 
-export const ROOT = join(__dirname, '../..');
+const ROOT = join(__dirname, '../..');
 
 /** A parsed YAML document: read loosely, as the checks look into it field by field. */
 export type Yaml = Record<string, any>;
@@ -23,7 +23,7 @@ export function dockerfile(): string {
   return readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 }
 
-export function kubectlAvailable(): boolean {
+function kubectlAvailable(): boolean {
   try {
     execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
     return true;
