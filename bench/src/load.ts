@@ -1,4 +1,4 @@
-import { sleep } from '@ad-race/service-testing';
+import { sleep } from '@ad-race/testing';
 import { performance } from 'node:perf_hooks';
 import { cpuPercent, sampleCpu } from './cpu';
 import type { BenchCustomer, Outcome } from './customers';

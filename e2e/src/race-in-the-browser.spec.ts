@@ -1,4 +1,6 @@
-import { eventually, openTestNamespace, startStack, type RunningStack } from '@ad-race/service-testing';
+import { adNeedV1 } from '@ad-race/contracts';
+import { startStack, type RunningStack } from '@ad-race/service-testing';
+import { eventually, openTestNamespace } from '@ad-race/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -11,8 +13,8 @@ describe('the race in a browser', () => {
 
   beforeAll(async () => {
     ns = await openTestNamespace('e2e');
-    ns.willUseSharedQueue('needs', 'ads-v1');
-    ns.willUseSharedQueue('needs', 'ads-v2');
+    ns.willUseSharedQueue(adNeedV1, 'ads-v1');
+    ns.willUseSharedQueue(adNeedV1, 'ads-v2');
     // This test is about what the page shows, not about speed: with the default 250 ms deadline, a
     // service answering its very first need on a busy 2-core CI machine can be "too late", and the
     // photo finish then (rightly) shows no runner-up. A generous deadline makes both answers count.

@@ -1,5 +1,6 @@
 import type { StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
-import { containerEngineFound, eventually, sleep, startRabbitMQContainer, waitUntilReady } from '@ad-race/service-testing';
+import { containerEngineFound, startRabbitMQContainer, waitUntilReady } from '@ad-race/service-testing';
+import { eventually, sleep } from '@ad-race/testing';
 import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
 import { startAds } from './services';

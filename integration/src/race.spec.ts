@@ -1,5 +1,6 @@
 import { adNeedV1, adSolutionV1 } from '@ad-race/contracts';
-import { listenTo, metricValue, openTestNamespace, sleep, startTestBroker, type TestBroker } from '@ad-race/service-testing';
+import { listenTo, startTestBroker, type TestBroker } from '@ad-race/service-testing';
+import { metricValue, openTestNamespace, sleep } from '@ad-race/testing';
 import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
 import { startAds } from './services';
@@ -39,8 +40,8 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
 
   beforeEach(async () => {
     ns = await openTestNamespace('stack', broker.url);
-    ns.willUseSharedQueue('needs', 'ads-v1');
-    ns.willUseSharedQueue('needs', 'ads-v2');
+    ns.willUseSharedQueue(adNeedV1, 'ads-v1');
+    ns.willUseSharedQueue(adNeedV1, 'ads-v2');
     env = { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace };
   });
 
@@ -105,7 +106,7 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
     const app = await web();
     await ads('ads-v1', { INSTANCE_ID: 'ads-v1-a' });
     await ads('ads-v1', { INSTANCE_ID: 'ads-v1-b' });
-    const solutions = await listenTo(ns.url, ns.namespace, 'solutions', adSolutionV1);
+    const solutions = await listenTo(ns.url, ns.namespace, adSolutionV1);
     try {
       const anna = await customer(app);
       const needIds: string[] = [];
@@ -151,22 +152,22 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
     await ads('ads-v1');
     await ads('ads-v2');
     const anna = await customer(app);
-    const needs = await listenTo(ns.url, ns.namespace, 'needs', adNeedV1);
+    const needs = await listenTo(ns.url, ns.namespace, adNeedV1);
     try {
       for (let i = 0; i < 5; i++) {
-        ns.probe.publishRaw('needs', `garbage ${i}`, { messageId: `bad-need-${i}` });
+        ns.probe.publishRaw(adNeedV1, `garbage ${i}`, { messageId: `bad-need-${i}` });
         const ad = await anna.view('home');
         expect(ad.servedBy.version).not.toBe('fallback');
         // A malformed answer to a need this web instance is waiting for: parsed, rejected, dead-lettered.
-        ns.probe.publishRaw('solutions', JSON.stringify({ name: 'ad.solution', schemaVersion: 1 }), { messageId: `bad-solution-${i}`, correlationId: ad.needId });
+        ns.probe.publishRaw(adSolutionV1, JSON.stringify({ name: 'ad.solution', schemaVersion: 1 }), { messageId: `bad-solution-${i}`, correlationId: ad.needId });
       }
       const letters = await ns.probe.takeDeadLetters(5 * 3 + 5); // each bad need from v1, v2 and this test’s listener; each bad solution
       const from = (queue: string) => letters.filter((l) => l.queue === queue).map((l) => l.messageId).sort();
       const badNeeds = [0, 1, 2, 3, 4].map((i) => `bad-need-${i}`);
-      expect(from(`${ns.namespace}.needs.ads-v1`)).toEqual(badNeeds);
-      expect(from(`${ns.namespace}.needs.ads-v2`)).toEqual(badNeeds);
+      expect(from(`${ns.namespace}.ad.need.v1.ads-v1`)).toEqual(badNeeds);
+      expect(from(`${ns.namespace}.ad.need.v1.ads-v2`)).toEqual(badNeeds);
       const badSolutions = letters.filter((l) => l.messageId?.startsWith('bad-solution'));
-      expect(badSolutions.map((l) => l.queue)).toEqual(Array(5).fill(expect.stringMatching(`^${ns.namespace}\\.solutions\\.`)));
+      expect(badSolutions.map((l) => l.queue)).toEqual(Array(5).fill(expect.stringMatching(`^${ns.namespace}\\.ad\\.solution\\.v1\\.`)));
       expect(badSolutions.map((l) => l.reason)).toEqual(Array(5).fill(expect.stringMatching(/^invalid "ad\.solution" v1: \//)));
       expect(new Set(letters.filter((l) => l.messageId?.startsWith('bad-need')).map((l) => l.reason))).toEqual(new Set(['message body is not JSON']));
     } finally {

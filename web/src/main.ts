@@ -63,6 +63,12 @@ function renderRace(race: RaceMessage): void {
       td.textContent = text;
       tr.append(td);
     }
+    if (row.route !== 'direct') {
+      const via = document.createElement('small');
+      via.className = 'route';
+      via.textContent = row.route;
+      tr.children[0]!.append(via);
+    }
     tr.children[1]!.className = 'time';
     return tr;
   });

@@ -8,6 +8,7 @@ const reply = (version: string, latencyMs: number, flags: Partial<RaceMessage['r
   won: false,
   shadow: false,
   late: false,
+  translated: false,
   ...flags,
 });
 
@@ -16,8 +17,8 @@ describe('the photo-finish panel', () => {
     const r = race([reply('v2', 1.21, { won: true }), reply('v1', 1.48)]);
     expect(finishSummary(r)).toBe('v2 won in 1.21 ms, 0.27 ms ahead of v1.');
     expect(finishRows(r)).toEqual([
-      { version: 'v2', time: '1.21 ms', result: 'won: its ad is shown', kind: 'won' },
-      { version: 'v1', time: '1.48 ms', result: 'lost, 0.27 ms behind', kind: 'lost' },
+      { version: 'v2', route: 'direct', time: '1.21 ms', result: 'won: its ad is shown', kind: 'won' },
+      { version: 'v1', route: 'direct', time: '1.48 ms', result: 'lost, 0.27 ms behind', kind: 'lost' },
     ]);
   });
 
@@ -29,6 +30,14 @@ describe('the photo-finish panel', () => {
       ['v2', 'late', 'too late (after the 250 ms deadline)'],
     ]);
     expect(finishSummary(r)).toBe('v1 won in 2.00 ms, unchallenged.');
+  });
+
+  it('says which answers came through the schema adapter', () => {
+    const r = race([reply('v1', 0.8, { won: true }), reply('v2', 1.3, { translated: true })]);
+    expect(finishRows(r).map((row) => [row.version, row.route, row.result])).toEqual([
+      ['v1', 'direct', 'won: its ad is shown'],
+      ['v2', 'through the schema adapter', 'lost, 0.50 ms behind'],
+    ]);
   });
 
   it('explains the house ad', () => {

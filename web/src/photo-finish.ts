@@ -2,6 +2,8 @@ import type { RaceMessage } from '@ad-race/contracts';
 
 export interface FinishRow {
   version: string;
+  /** How the answer came: straight from the version, or through the schema adapter. */
+  route: 'direct' | 'through the schema adapter';
   time: string;
   result: string;
   kind: 'won' | 'lost' | 'late' | 'shadow';
@@ -14,13 +16,13 @@ export function formatMs(ms: number): string {
 /** The photo-finish table: every version's answer to one need, as it arrived, and how it fared. */
 export function finishRows(race: RaceMessage): FinishRow[] {
   const winner = race.replies.find((r) => r.won);
-  return race.replies.map((r) => {
-    const time = formatMs(r.latencyMs);
-    if (r.won) return { version: r.version, time, result: 'won: its ad is shown', kind: 'won' };
-    if (r.late) return { version: r.version, time, result: `too late (after the ${race.deadlineMs} ms deadline)`, kind: 'late' };
-    if (r.shadow) return { version: r.version, time, result: 'shadow: timed, never shown', kind: 'shadow' };
+  return race.replies.map((r): FinishRow => {
+    const row = { version: r.version, route: r.translated ? 'through the schema adapter' : 'direct', time: formatMs(r.latencyMs) } as const;
+    if (r.won) return { ...row, result: 'won: its ad is shown', kind: 'won' };
+    if (r.late) return { ...row, result: `too late (after the ${race.deadlineMs} ms deadline)`, kind: 'late' };
+    if (r.shadow) return { ...row, result: 'shadow: timed, never shown', kind: 'shadow' };
     const behind = winner ? `${formatMs(r.latencyMs - winner.latencyMs)} behind` : 'no winner';
-    return { version: r.version, time, result: `lost, ${behind}`, kind: 'lost' };
+    return { ...row, result: `lost, ${behind}`, kind: 'lost' };
   });
 }
 

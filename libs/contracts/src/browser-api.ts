@@ -58,6 +58,8 @@ export const RaceReply = Type.Object({
   shadow: Type.Boolean(),
   /** Arrived after the race closed at its deadline. */
   late: Type.Boolean(),
+  /** Came through the schema adapter: the version answered a newer version of the need. */
+  translated: Type.Boolean(),
 });
 export type RaceReply = Static<typeof RaceReply>;
 

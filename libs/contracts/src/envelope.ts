@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { Type, type Static, type TLiteral, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TLiteral, type TProperties, type TSchema } from '@sinclair/typebox';
 import './formats';
 
 /** Who produced a message: the service, which version of it, and which running instance. */
@@ -14,16 +13,22 @@ export type Producer = Static<typeof Producer>;
 export const CausedBy = Type.String({ format: 'uuid' });
 /** A message that starts a conversation: nothing on the bus caused it. */
 export const CausedByNothing = Type.Null();
+/**
+ * The id of the need that started the conversation this message belongs to.
+ * Kept by every answer and every translation. Version 1 of the messages has
+ * no such field: there it travels in the AMQP correlationId only.
+ */
+export const ConversationId = Type.String({ format: 'uuid' });
 
 /**
  * The schema of a message: the system fields every message on the bus carries,
  * plus its own. Consumers read tolerantly: fields they do not know are ignored.
  */
-export function envelopeOf<
-  const Name extends string,
-  const Version extends number,
-  Fields extends TProperties & { causationId: typeof CausedBy | typeof CausedByNothing },
->(name: Name, schemaVersion: Version, fields: Fields) {
+export function envelopeOf<const Name extends string, const Version extends number, Fields extends TProperties & { causationId: TSchema }>(
+  name: Name,
+  schemaVersion: Version,
+  fields: Fields,
+) {
   return Type.Object({
     id: Type.String({ format: 'uuid' }),
     name: Type.Literal(name) as TLiteral<Name>,
@@ -41,12 +46,28 @@ export interface Envelope {
   schemaVersion: number;
   createdAt: string;
   causationId: string | null;
+  /** Carried from version 2 of the messages on; see ConversationId. */
+  conversationId?: string;
   producer: Producer;
   /** Set on messages that are worthless after a moment (an ad need): never act on them after it. */
   deadline?: string;
 }
 
+/**
+ * The conversation a message belongs to: its own field where it has one;
+ * otherwise (version 1) that of the message that caused it, or its own id if
+ * it starts one. A translation, which changes the cause, names it explicitly.
+ */
+export function conversationOf(message: Envelope): string {
+  return message.conversationId ?? message.causationId ?? message.id;
+}
+
 /** The system fields of a new message: a fresh id, the time now, and who made it. */
 export function newEnvelopeFields(producer: Producer, now: Date = new Date()) {
-  return { id: randomUUID(), createdAt: now.toISOString(), producer };
+  return { id: newMessageId(), createdAt: now.toISOString(), producer };
+}
+
+/** A fresh message id (a random UUID), in Node.js and in the browser alike. */
+export function newMessageId(): string {
+  return globalThis.crypto.randomUUID();
 }

@@ -1,52 +1,16 @@
-import { adNeedV1, adSolutionV1, createAdNeedV1, type AdNeedV1 } from '@ad-race/contracts';
-import { randomUUID } from 'node:crypto';
-import { Bus, type Subscription } from './bus';
-import { BusProbe } from './probe';
-
-// The bus's own tests use nothing but the bus: the shared test utilities
-// (libs/service-testing) are built on it.
-const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
-async function openTestNamespace(label: string) {
-  const url = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
-  const namespace = `${label}-${randomUUID().slice(0, 8)}`;
-  const probe = await BusProbe.open(url, namespace);
-  const cleanup = () => probe.deleteNamespace().then(() => probe.close());
-  return { url, namespace, probe, willUseSharedQueue: probe.willUseSharedQueue.bind(probe), cleanup };
-}
+import { adNeedV1, adNeedV2, adSolutionV1, createAdNeedV1, createAdNeedV2, type AdNeedV1, type AdNeedV2 } from '@ad-race/contracts';
+import { Collector, eventually, openTestNamespace, silentLogger, sleep } from '@ad-race/testing';
+import { Bus, type BusOptions, type MessageMeta, type Subscription } from './bus';
 
 const web = { service: 'web', version: '1.0.0', instance: 'web-test' };
 const payload = { customerId: 'c-0001', city: 'Amsterdam', loyaltyTier: 'gold' as const, page: 'login' };
+const payloadV2 = { ...payload, preferredClasses: ['electric' as const], partySize: 2, rentals: { count: 0, mostRecentClass: null }, trip: null };
 
 function newNeed(deadlineMs = 5_000) {
   return createAdNeedV1(web, payload, deadlineMs);
 }
 
-/** Collects what a subscription handles, and lets a test wait for a count. */
-function collector<M>() {
-  const seen: M[] = [];
-  let waiters: (() => void)[] = [];
-  return {
-    seen,
-    push(m: M) {
-      seen.push(m);
-      waiters.forEach((w) => w());
-    },
-    async waitFor(count: number, timeoutMs = 3_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (seen.length < count) {
-        if (Date.now() > deadline) throw new Error(`saw ${seen.length} of ${count} messages`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 50);
-        });
-        waiters = [];
-      }
-    },
-  };
-}
-
-const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
+type Heard<M> = Collector<{ message: M; meta: MessageMeta }>;
 
 describe('the bus, against the real broker', () => {
   let ns: Awaited<ReturnType<typeof openTestNamespace>>;
@@ -54,7 +18,8 @@ describe('the bus, against the real broker', () => {
 
   beforeEach(async () => {
     ns = await openTestNamespace('bus');
-    ns.willUseSharedQueue('needs', 'ads-v1');
+    ns.willUseSharedQueue(adNeedV1, 'ads-v1');
+    ns.willUseSharedQueue(adNeedV2, 'ads-v2');
   });
 
   afterEach(async () => {
@@ -62,8 +27,8 @@ describe('the bus, against the real broker', () => {
     await ns.cleanup();
   });
 
-  async function startBus(instance: string, ...subscriptions: Subscription<AdNeedV1>[]) {
-    const bus = new Bus({ url: ns.url, namespace: ns.namespace, instance, logger: silentLogger });
+  async function startBus(instance: string, subscriptions: Subscription<AdNeedV1>[] = [], options: Partial<BusOptions> = {}) {
+    const bus = new Bus({ url: ns.url, namespace: ns.namespace, instance, logger: silentLogger, publishes: [adNeedV1, adNeedV2], ...options });
     subscriptions.forEach((s) => bus.subscribe(s));
     buses.push(bus);
     await bus.start();
@@ -71,179 +36,201 @@ describe('the bus, against the real broker', () => {
     return bus;
   }
 
-  function needsFor(group: string, handle: (m: AdNeedV1) => void | Promise<void>): Subscription<AdNeedV1> {
-    return { exchange: 'needs', queue: { kind: 'shared', group }, contract: adNeedV1, handle };
+  function needsFor(group: string, heard: Heard<AdNeedV1>, handle?: (m: AdNeedV1) => void | Promise<void>): Subscription<AdNeedV1> {
+    return {
+      contract: adNeedV1,
+      queue: { kind: 'shared', group },
+      handle: async (message, meta) => {
+        await handle?.(message);
+        heard.push({ message, meta });
+      },
+    };
   }
 
-  it('delivers a published message to a subscriber, with its correlation in the AMQP properties', async () => {
-    const got = collector<AdNeedV1>();
-    const metas: unknown[] = [];
-    const consumer = await startBus('ads-1', {
-      ...needsFor('ads-v1', got.push),
-      wants: (meta) => (metas.push(meta), true),
-    });
+  it('delivers a published message to a subscriber, with its name, version and conversation in the AMQP properties', async () => {
+    const heard: Heard<AdNeedV1> = new Collector();
+    const publisher = await startBus('ads-1', [needsFor('ads-v1', heard)]);
     const need = newNeed();
-    await consumer.publish('needs', adNeedV1, need);
-    await got.waitFor(1);
-    expect(got.seen).toEqual([need]);
-    expect(metas[0]).toMatchObject({ messageId: need.id, messageName: 'ad.need', producerVersion: '1.0.0', redelivered: false });
+    await publisher.publish(adNeedV1, need);
+    const [{ message, meta }] = await heard.waitFor(1);
+    expect(message).toEqual(need);
+    // A version-1 need starts its conversation: the conversation's id is its own.
+    expect(meta).toMatchObject({ messageId: need.id, conversationId: need.id, messageName: 'ad.need', schemaVersion: 1, producerVersion: '1.0.0', redelivered: false });
+    expect(meta.translatedBy).toBeUndefined();
+  });
+
+  it('routes each message version on an exchange of its own: a subscriber never receives a version it does not read', async () => {
+    const v1: Heard<AdNeedV1> = new Collector();
+    const v2: Heard<AdNeedV2> = new Collector();
+    const bus = new Bus({ url: ns.url, namespace: ns.namespace, instance: 'ads-1', logger: silentLogger, publishes: [adNeedV1, adNeedV2] });
+    buses.push(bus);
+    bus.subscribe(needsFor('ads-v1', v1));
+    bus.subscribe({ contract: adNeedV2, queue: { kind: 'shared', group: 'ads-v2' }, handle: (message, meta) => v2.push({ message, meta }) });
+    await bus.start();
+    await bus.connected();
+    const first = newNeed();
+    const second = createAdNeedV2(web, payloadV2, 5_000);
+    await bus.publish(adNeedV1, first);
+    await bus.publish(adNeedV2, second);
+    await v1.waitFor(1);
+    await v2.waitFor(1);
+    await sleep(100); // time for a stray copy to show, were there one
+    expect(v1.items.map((h) => h.message.id)).toEqual([first.id]);
+    expect(v2.items.map((h) => h.message.id)).toEqual([second.id]);
+    expect(v2.items[0]!.meta).toMatchObject({ schemaVersion: 2, conversationId: second.conversationId });
+    expect(bus.channels).toEqual({ reads: ['ad.need.v1', 'ad.need.v2'], writes: ['ad.need.v1', 'ad.need.v2'] });
+    expect(await ns.probe.takeDeadLetters()).toEqual([]);
+  });
+
+  it('marks a translation, and carries the conversation it is given', async () => {
+    const heard: Heard<AdNeedV1> = new Collector();
+    const bus = await startBus('adapter-1', [needsFor('ads-v1', heard)]);
+    const need = newNeed();
+    await bus.publish(adNeedV1, need, { conversationId: 'c0ffee00-0000-4000-8000-000000000000', translatedFrom: adNeedV2 });
+    const [{ meta }] = await heard.waitFor(1);
+    expect(meta).toMatchObject({ conversationId: 'c0ffee00-0000-4000-8000-000000000000', translatedBy: 'adapter-1', translatedFrom: 'ad.need.v2' });
   });
 
   it('shares a group queue between replicas: each message is handled once between them', async () => {
-    const a = collector<AdNeedV1>();
-    const b = collector<AdNeedV1>();
-    await startBus('replica-a', needsFor('ads-v1', a.push));
-    const publisher = await startBus('replica-b', needsFor('ads-v1', b.push));
-    for (let i = 0; i < 40; i++) await publisher.publish('needs', adNeedV1, newNeed());
-    await settle();
-    const ids = [...a.seen, ...b.seen].map((m) => m.id);
+    const a: Heard<AdNeedV1> = new Collector();
+    const b: Heard<AdNeedV1> = new Collector();
+    await startBus('replica-a', [needsFor('ads-v1', a)]);
+    const publisher = await startBus('replica-b', [needsFor('ads-v1', b)]);
+    for (let i = 0; i < 40; i++) await publisher.publish(adNeedV1, newNeed());
+    await eventually(() => a.items.length + b.items.length >= 40, 3_000, '40 needs handled');
+    await sleep(100); // time for a second copy to show, were there one
+    const ids = [...a.items, ...b.items].map((h) => h.message.id);
     expect(ids).toHaveLength(40);
     expect(new Set(ids).size).toBe(40);
-    expect(a.seen.length).toBeGreaterThan(0);
-    expect(b.seen.length).toBeGreaterThan(0);
+    expect(a.items.length).toBeGreaterThan(0);
+    expect(b.items.length).toBeGreaterThan(0);
   });
 
   it('gives every instance its own copy on a per-instance queue', async () => {
-    const a = collector<AdNeedV1>();
-    const b = collector<AdNeedV1>();
-    const perInstance = (c: typeof a): Subscription<AdNeedV1> => ({ exchange: 'needs', queue: { kind: 'per-instance' }, contract: adNeedV1, handle: c.push });
-    const publisher = await startBus('web-a', perInstance(a));
-    await startBus('web-b', perInstance(b));
-    await publisher.publish('needs', adNeedV1, newNeed());
+    const a: Heard<AdNeedV1> = new Collector();
+    const b: Heard<AdNeedV1> = new Collector();
+    const perInstance = (c: Heard<AdNeedV1>): Subscription<AdNeedV1> => ({ contract: adNeedV1, queue: { kind: 'per-instance' }, handle: (message, meta) => c.push({ message, meta }) });
+    const publisher = await startBus('web-a', [perInstance(a)]);
+    await startBus('web-b', [perInstance(b)]);
+    await publisher.publish(adNeedV1, newNeed());
     await a.waitFor(1);
     await b.waitFor(1);
   });
 
   it('dead-letters malformed and unknown messages with the reason, while good ones behind them flow', async () => {
-    const got = collector<AdNeedV1>();
-    const bus = await startBus('ads-1', needsFor('ads-v1', got.push));
-    ns.probe.publishRaw('needs', 'this is not JSON', { messageId: 'bad-1' });
-    ns.probe.publishRaw('needs', JSON.stringify({ ...newNeed(), schemaVersion: 7 }), { messageId: 'bad-2' });
-    ns.probe.publishRaw('needs', JSON.stringify({ ...newNeed(), payload: { city: 'Amsterdam' } }), { messageId: 'bad-3' });
+    const heard: Heard<AdNeedV1> = new Collector();
+    const bus = await startBus('ads-1', [needsFor('ads-v1', heard)]);
+    ns.probe.publishRaw(adNeedV1, 'this is not JSON', { messageId: 'bad-1' });
+    ns.probe.publishRaw(adNeedV1, JSON.stringify({ ...newNeed(), schemaVersion: 7 }), { messageId: 'bad-2' });
+    ns.probe.publishRaw(adNeedV1, JSON.stringify({ ...newNeed(), payload: { city: 'Amsterdam' } }), { messageId: 'bad-3' });
+    // Its properties say version 3: refused before its body (a valid version-1 need) is read.
+    ns.probe.publishRaw(adNeedV1, JSON.stringify(newNeed()), { messageId: 'bad-4', type: 'ad.need', headers: { 'schema-version': 3 } });
     const good = newNeed();
-    await bus.publish('needs', adNeedV1, good);
-    await got.waitFor(1);
-    const letters = await ns.probe.takeDeadLetters(3);
-    expect(got.seen).toEqual([good]);
+    await bus.publish(adNeedV1, good);
+    await heard.waitFor(1);
+    const letters = await ns.probe.takeDeadLetters(4);
+    expect(heard.items.map((h) => h.message)).toEqual([good]);
 
+    const queue = `${ns.namespace}.ad.need.v1.ads-v1`;
     expect(letters.map((l) => [l.messageId, l.queue])).toEqual([
-      ['bad-1', `${ns.namespace}.needs.ads-v1`],
-      ['bad-2', `${ns.namespace}.needs.ads-v1`],
-      ['bad-3', `${ns.namespace}.needs.ads-v1`],
+      ['bad-1', queue],
+      ['bad-2', queue],
+      ['bad-3', queue],
+      ['bad-4', queue],
     ]);
     expect(letters[0]!.reason).toBe('message body is not JSON');
     expect(letters[1]!.reason).toContain('unknown schema version 7');
     expect(letters[2]!.reason).toContain('/payload/customerId');
+    expect(letters[3]!.reason).toBe('unknown schema version 3 of "ad.need" (this consumer reads version 1)');
     expect(letters[0]!.body).toBe('this is not JSON');
   });
 
   it('dead-letters a message whose handler throws, and goes on consuming', async () => {
-    const got = collector<AdNeedV1>();
+    const heard: Heard<AdNeedV1> = new Collector();
     let calls = 0;
-    const bus = await startBus(
-      'ads-1',
-      needsFor('ads-v1', (m) => {
+    const bus = await startBus('ads-1', [
+      needsFor('ads-v1', heard, () => {
         if (++calls === 1) throw new Error('catalog exploded');
-        got.push(m);
       }),
-    );
+    ]);
     const first = newNeed();
     const second = newNeed();
-    await bus.publish('needs', adNeedV1, first);
-    await bus.publish('needs', adNeedV1, second);
-    await got.waitFor(1);
+    await bus.publish(adNeedV1, first);
+    await bus.publish(adNeedV1, second);
+    await heard.waitFor(1);
     const letters = await ns.probe.takeDeadLetters(1);
     expect(letters).toMatchObject([{ messageId: first.id, reason: 'handler failed: catalog exploded' }]);
-    expect(got.seen).toEqual([second]);
+    expect(heard.items.map((h) => h.message)).toEqual([second]);
   });
 
   it('never hands over a message past its deadline', async () => {
-    const got = collector<AdNeedV1>();
+    const heard: Heard<AdNeedV1> = new Collector();
     const expired: string[] = [];
-    const bus = new Bus({
-      url: ns.url,
-      namespace: ns.namespace,
-      instance: 'ads-1',
-      logger: silentLogger,
-      hooks: { expired: (_meta, m) => expired.push(m.id) },
-    });
-    buses.push(bus);
-    bus.subscribe(needsFor('ads-v1', got.push));
-    await bus.start();
-    await bus.connected();
+    const bus = await startBus('ads-1', [needsFor('ads-v1', heard)], { hooks: { expired: (_meta, m) => expired.push(m.id) } });
     // Published raw, so the broker's own TTL does not drop it first: the consumer must.
     const stale = createAdNeedV1(web, payload, 10, new Date(Date.now() - 1000));
-    ns.probe.publishRaw('needs', JSON.stringify(stale), { messageId: stale.id });
+    ns.probe.publishRaw(adNeedV1, JSON.stringify(stale), { messageId: stale.id });
     const fresh = newNeed();
-    await bus.publish('needs', adNeedV1, fresh);
-    await got.waitFor(1);
-    await settle(100);
-    expect(got.seen).toEqual([fresh]);
+    await bus.publish(adNeedV1, fresh);
+    await heard.waitFor(1);
+    await eventually(() => expired.length === 1, 3_000, 'the stale need dropped');
+    expect(heard.items.map((h) => h.message)).toEqual([fresh]);
     expect(expired).toEqual([stale.id]);
   });
 
   it('drops what a subscriber does not want without parsing it', async () => {
-    const got = collector<AdNeedV1>();
-    const bus = await startBus('web-1', {
-      exchange: 'solutions',
-      queue: { kind: 'per-instance' },
-      contract: adNeedV1,
-      wants: (meta) => meta.correlationId === 'mine',
-      handle: got.push,
-    });
-    ns.probe.publishRaw('solutions', 'not JSON, and not mine', { correlationId: 'someone-else' });
-    ns.probe.publishRaw('solutions', JSON.stringify(newNeed()), { correlationId: 'mine' });
-    await got.waitFor(1);
-    await settle(100);
+    const heard: Heard<AdNeedV1> = new Collector();
+    const bus = await startBus('web-1', [{ ...needsFor('web-1', heard), wants: (meta) => meta.conversationId === 'mine' }]);
+    ns.probe.publishRaw(adNeedV1, 'not JSON, and not mine', { correlationId: 'someone-else' });
+    ns.probe.publishRaw(adNeedV1, JSON.stringify(newNeed()), { correlationId: 'mine' });
+    await heard.waitFor(1);
+    await sleep(100);
     expect(await ns.probe.takeDeadLetters()).toEqual([]);
     expect(bus.isConnected).toBe(true);
+    ns.willUseSharedQueue(adNeedV1, 'web-1');
   });
 
-  it('refuses to publish a message that breaks its contract', async () => {
+  it('refuses to publish a message that breaks its contract, or a version it was not built to publish', async () => {
     const bus = await startBus('web-1');
     const broken = { ...newNeed(), deadline: 'whenever' };
-    await expect(bus.publish('needs', adNeedV1, broken)).rejects.toThrow(/refusing to publish an invalid message: .*\/deadline/);
-    await expect(bus.publish('solutions', adSolutionV1, newNeed() as never)).rejects.toThrow(/expected message "ad.solution"/);
+    await expect(bus.publish(adNeedV1, broken)).rejects.toThrow(/refusing to publish an invalid message: .*\/deadline/);
+    await expect(bus.publish(adSolutionV1, newNeed() as never)).rejects.toThrow('this bus does not publish "ad.solution" v1');
+    await expect(bus.publish(adNeedV2, newNeed() as never)).rejects.toThrow(/expected message .*|unknown schema version 1 of "ad.need"/);
   });
 
   it('recovers by itself when the broker takes its queue away, declaring the topology again', async () => {
-    const got = collector<AdNeedV1>();
+    const heard: Heard<AdNeedV1> = new Collector();
     const changes: boolean[] = [];
-    const bus = new Bus({
-      url: ns.url,
-      namespace: ns.namespace,
-      instance: 'ads-1',
-      logger: silentLogger,
-      hooks: { connectionChanged: (connected) => changes.push(connected) },
-    });
-    buses.push(bus);
-    bus.subscribe(needsFor('ads-v1', got.push));
-    await bus.start();
-    await bus.connected();
+    const bus = await startBus('ads-1', [needsFor('ads-v1', heard)], { hooks: { connectionChanged: (connected) => changes.push(connected) } });
 
     // Deleting the queue makes the broker cancel the consumer: the bus must rebuild.
-    await ns.probe.deleteSharedQueue('needs', 'ads-v1');
-    for (let i = 0; i < 50 && changes.length < 3; i++) await settle(100);
+    await ns.probe.deleteSharedQueue(adNeedV1, 'ads-v1');
+    await eventually(() => changes.length >= 3, 5_000, 'a reconnect');
     expect(changes).toEqual([true, false, true]);
 
     const need = newNeed();
-    await bus.publish('needs', adNeedV1, need);
-    await got.waitFor(1);
-    expect(got.seen).toEqual([need]);
+    await bus.publish(adNeedV1, need);
+    await heard.waitFor(1);
+    expect(heard.items.map((h) => h.message)).toEqual([need]);
   });
 
   it('finishes the messages it is handling before it closes', async () => {
     const finished: string[] = [];
-    const bus = await startBus(
-      'ads-1',
-      needsFor('ads-v1', async (m) => {
-        await settle(300);
-        finished.push(m.id);
-      }),
-    );
+    const started: Heard<AdNeedV1> = new Collector();
+    const bus = await startBus('ads-1', [
+      {
+        contract: adNeedV1,
+        queue: { kind: 'shared', group: 'ads-v1' },
+        handle: async (message, meta) => {
+          started.push({ message, meta });
+          await sleep(300);
+          finished.push(message.id);
+        },
+      },
+    ]);
     const need = newNeed();
-    await bus.publish('needs', adNeedV1, need);
-    await settle(100);
+    await bus.publish(adNeedV1, need);
+    await started.waitFor(1);
     await bus.close();
     expect(finished).toEqual([need.id]);
     expect(bus.isConnected).toBe(false);

@@ -1,8 +1,8 @@
-import type { Envelope, MessageContract } from '@ad-race/contracts';
+import { conversationOf, type Envelope, type MessageContract } from '@ad-race/contracts';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options, type RecoveringChannelModel } from 'amqplib';
 import { performance } from 'node:perf_hooks';
 import { Acknowledger, type Delivery } from './acknowledger';
-import { DEAD_LETTERS, Topology, type ExchangeName, type QueueKind } from './topology';
+import { Topology, type QueueKind } from './topology';
 
 /** The logging the bus needs: pino's shape, so a service passes its own logger. */
 export interface BusLogger {
@@ -12,23 +12,29 @@ export interface BusLogger {
   error(obj: object, msg?: string): void;
 }
 
-/** What the bus knows about a delivery before (and without) parsing its body. */
+/** What the bus knows about a delivery before (and without) parsing its body: its AMQP properties. */
 export interface MessageMeta {
   queue: string;
   messageId: string | undefined;
-  /** The id of the message this one answers (for a solution: the need). */
-  correlationId: string | undefined;
+  /** The need that started the conversation (the AMQP correlationId). */
+  conversationId: string | undefined;
+  /** The message's name (the AMQP type) and schema version (header `schema-version`). */
   messageName: string | undefined;
+  schemaVersion: number | undefined;
   producerVersion: string | undefined;
+  /** The instance of the schema adapter that translated this message (header `translated-by`), if one did. */
+  translatedBy: string | undefined;
+  /** The channel of the message it was translated from (header `translated-from`), such as `ad.solution.v2`. */
+  translatedFrom: string | undefined;
   redelivered: boolean;
   /** performance.now() when the delivery reached this process. */
   receivedAt: number;
 }
 
 export interface Subscription<M extends Envelope> {
-  exchange: ExchangeName;
-  queue: QueueKind;
+  /** The message version to read: the subscription's queue is bound to its exchange, and to nothing else. */
   contract: MessageContract<M>;
+  queue: QueueKind;
   /**
    * A cheap look at the AMQP properties before the body is parsed. Returning
    * false means "not for me": the message is acknowledged and dropped.
@@ -36,6 +42,17 @@ export interface Subscription<M extends Envelope> {
   wants?(meta: MessageMeta): boolean;
   /** Acknowledged when this returns (or its promise resolves); dead-lettered if it throws. */
   handle(message: M, meta: MessageMeta): void | Promise<void>;
+}
+
+export interface PublishOptions {
+  /**
+   * The conversation the message belongs to, where its body does not say
+   * (version 1 of the messages) and its cause is not the conversation's start
+   * (a translation). By default: see conversationOf in @ad-race/contracts.
+   */
+  conversationId?: string;
+  /** The message this one was translated from: marks it as a translation by this instance. */
+  translatedFrom?: MessageContract;
 }
 
 export interface BusHooks {
@@ -53,6 +70,8 @@ export interface BusOptions {
   /** This process: names its own queues and its connection in the management UI. */
   instance: string;
   logger: BusLogger;
+  /** The message versions this process publishes: their exchanges are declared with the rest of the topology. */
+  publishes?: readonly MessageContract[];
   /** Unacknowledged messages a consumer may hold; 100 to 300 gives RabbitMQ its best throughput. */
   prefetch?: number;
   hooks?: BusHooks;
@@ -82,6 +101,7 @@ const MAX_REASON_LENGTH = 1000;
 export class Bus {
   private readonly topology: Topology;
   private readonly subscriptions: Subscription<Envelope>[] = [];
+  private readonly publishes: ReadonlySet<MessageContract>;
   private readonly prefetch: number;
   private readonly hooks: BusHooks;
   private readonly log: BusLogger;
@@ -100,6 +120,7 @@ export class Bus {
 
   constructor(private readonly options: BusOptions) {
     this.topology = new Topology(options.namespace, options.instance);
+    this.publishes = new Set(options.publishes ?? []);
     this.prefetch = options.prefetch ?? 200;
     this.hooks = options.hooks ?? {};
     this.log = options.logger;
@@ -150,11 +171,27 @@ export class Bus {
     return new Promise((resolve) => this.connectWaiters.push(resolve));
   }
 
-  /** Validates and publishes a message; resolves when the broker has confirmed it. */
-  async publish<M extends Envelope>(exchange: ExchangeName, contract: MessageContract<M>, message: M): Promise<void> {
+  /** The message versions this bus reads and writes, for a service to announce. */
+  get channels(): { reads: string[]; writes: string[] } {
+    return { reads: this.subscriptions.map((s) => s.contract.channel), writes: [...this.publishes].map((c) => c.channel) };
+  }
+
+  /**
+   * Validates a message and publishes it on its version's exchange; resolves
+   * when the broker has confirmed it. The contract must be one of `publishes`.
+   */
+  async publish<M extends Envelope>(contract: MessageContract<M>, message: M, options: PublishOptions = {}): Promise<void> {
+    if (!this.publishes.has(contract as MessageContract)) {
+      throw new Error(`this bus does not publish "${contract.name}" v${contract.schemaVersion}: name it in the bus's publishes`);
+    }
     const checked = contract.check(message);
     if (!checked.ok) throw new Error(`refusing to publish an invalid message: ${checked.error}`);
-    await this.publishBytes(this.topology.exchange(exchange), contract.encode(message), propertiesOf(message));
+    const properties = propertiesOf(message, options.conversationId ?? conversationOf(message));
+    if (options.translatedFrom) {
+      properties.headers!['translated-by'] = this.options.instance;
+      properties.headers!['translated-from'] = options.translatedFrom.channel;
+    }
+    await this.publishBytes(this.topology.exchange(contract.channel), toBuffer(contract.encode(message)), properties);
   }
 
   /**
@@ -206,10 +243,11 @@ export class Bus {
 
     // The whole topology first, then publishing, then consuming: nothing is published
     // before the queues its answers come back on exist.
-    await this.topology.declareExchanges(channel);
+    const channels = new Set([...this.publishes, ...this.subscriptions.map((s) => s.contract)].map((c) => c.channel));
+    await this.topology.declareExchanges(channel, channels);
     await channel.prefetch(this.prefetch);
     const queues: string[] = [];
-    for (const s of this.subscriptions) queues.push(await this.topology.declareQueue(channel, s.exchange, s.queue, connection));
+    for (const s of this.subscriptions) queues.push(await this.topology.declareQueue(channel, s.contract.channel, s.queue, connection));
     this.publisher = publisher;
     const acks = new Acknowledger(channel);
     const tags: string[] = [];
@@ -244,7 +282,14 @@ export class Bus {
     }
     this.inFlight++;
     try {
-      const decoded = subscription.contract.decode(msg.content);
+      // The AMQP properties name the message and its version: another is refused unparsed.
+      const { contract } = subscription;
+      const other = contract.mismatch(meta.messageName ?? contract.name, meta.schemaVersion ?? contract.schemaVersion);
+      if (other) {
+        await this.deadLetter(acks, delivery, meta, other);
+        return;
+      }
+      const decoded = contract.decode(msg.content);
       if (!decoded.ok) {
         await this.deadLetter(acks, delivery, meta, decoded.error);
         return;
@@ -278,7 +323,7 @@ export class Bus {
   private async deadLetter(acks: Acknowledger, delivery: Delivery, meta: MessageMeta, reason: string): Promise<void> {
     const p = delivery.msg.properties;
     const short = reason.slice(0, MAX_REASON_LENGTH);
-    await this.publishBytes(this.topology.exchange(DEAD_LETTERS), delivery.msg.content, {
+    await this.publishBytes(this.topology.deadLetters, delivery.msg.content, {
       contentType: p.contentType,
       messageId: p.messageId,
       correlationId: p.correlationId,
@@ -332,22 +377,27 @@ function header(msg: ConsumeMessage, name: string): string | undefined {
 }
 
 function metaOf(msg: ConsumeMessage, queue: string): MessageMeta {
+  const version: unknown = msg.properties.headers?.['schema-version'];
   return {
     queue,
     messageId: msg.properties.messageId,
-    correlationId: msg.properties.correlationId,
+    conversationId: msg.properties.correlationId,
     messageName: msg.properties.type,
+    schemaVersion: typeof version === 'number' ? version : undefined,
     producerVersion: header(msg, 'producer-version'),
+    translatedBy: header(msg, 'translated-by'),
+    translatedFrom: header(msg, 'translated-from'),
     redelivered: msg.fields.redelivered,
     receivedAt: performance.now(),
   };
 }
 
 /** The AMQP properties of a message: what consumers can route and filter on without parsing it. */
-function propertiesOf(message: Envelope): Options.Publish {
+function propertiesOf(message: Envelope, conversationId: string): Options.Publish {
   const properties: Options.Publish = {
     contentType: 'application/json',
     messageId: message.id,
+    correlationId: conversationId,
     type: message.name,
     appId: message.producer.service,
     timestamp: Math.floor(Date.parse(message.createdAt) / 1000),
@@ -358,11 +408,15 @@ function propertiesOf(message: Envelope): Options.Publish {
       'producer-instance': message.producer.instance,
     },
   };
-  if (message.causationId) properties.correlationId = message.causationId;
   if (message.deadline) {
     // The broker drops the message once nobody can use it; consumers check the deadline too,
     // since the broker only drops expired messages at the head of a queue.
     properties.expiration = String(Math.max(1, Date.parse(message.deadline) - Date.now()));
   }
   return properties;
+}
+
+/** The bytes of an encoded message as the Buffer amqplib sends, without copying them. */
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

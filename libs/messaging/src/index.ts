@@ -1,4 +1,2 @@
 export * from './bus';
-export * from './probe';
 export * from './topology';
-export * from './floor';

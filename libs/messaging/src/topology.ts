@@ -1,7 +1,5 @@
+import { deadLetterName, exchangeName, instanceQueueName, sharedQueueName } from '@ad-race/contracts';
 import type { Channel, Options } from 'amqplib';
-
-/** The exchanges of the bus. Every name in the broker is prefixed by the namespace. */
-export type ExchangeName = 'needs' | 'solutions';
 
 /**
  * Where a subscription's messages queue up:
@@ -11,54 +9,49 @@ export type ExchangeName = 'needs' | 'solutions';
  */
 export type QueueKind = { kind: 'shared'; group: string } | { kind: 'per-instance' };
 
-export const DEAD_LETTERS = 'dead-letters';
-
 /** How long an unused shared queue (a version nobody runs any more) stays in the broker. */
 const SHARED_QUEUE_EXPIRES_MS = 10 * 60_000;
 /** Bounds on what a queue can hold if its consumers stop: oldest messages go first. */
 const SHARED_QUEUE_MAX_LENGTH = 10_000;
 const DEAD_LETTER_MAX_LENGTH = 10_000;
 
+/**
+ * The exchanges and queues of one namespace, as one process declares them.
+ * Every message version travels on a fanout exchange of its own (its
+ * contract's channel), so the topology follows from the contracts a process
+ * reads and writes; the names come from @ad-race/contracts' routes.
+ */
 export class Topology {
   constructor(
     readonly namespace: string,
     private readonly instance: string,
   ) {}
 
-  exchange(name: ExchangeName | typeof DEAD_LETTERS): string {
-    return `${this.namespace}.${name}`;
+  exchange(channel: string): string {
+    return exchangeName(this.namespace, channel);
   }
 
-  /**
-   * A shared queue is named after its group. An instance's own queue is named
-   * after the instance and its connection: after a network partition the
-   * broker may hold the old connection, and its exclusive queue, for a while.
-   */
-  queue(exchange: ExchangeName, kind: QueueKind, connection = 1): string {
+  queue(channel: string, kind: QueueKind, connection: number): string {
     return kind.kind === 'shared'
-      ? `${this.namespace}.${exchange}.${kind.group}`
-      : `${this.namespace}.${exchange}.${this.instance}.${connection}`;
+      ? sharedQueueName(this.namespace, channel, kind.group)
+      : instanceQueueName(this.namespace, channel, this.instance, connection);
   }
 
-  get deadLetterQueue(): string {
-    return `${this.namespace}.${DEAD_LETTERS}`;
+  get deadLetters(): string {
+    return deadLetterName(this.namespace);
   }
 
-  /** Declares the exchanges every service needs; runs again after every reconnect. */
-  async declareExchanges(ch: Channel): Promise<void> {
-    for (const name of ['needs', 'solutions', DEAD_LETTERS] as const) {
-      await ch.assertExchange(this.exchange(name), 'fanout', { durable: true });
-    }
-    await ch.assertQueue(this.deadLetterQueue, {
-      durable: true,
-      arguments: { 'x-max-length': DEAD_LETTER_MAX_LENGTH },
-    });
-    await ch.bindQueue(this.deadLetterQueue, this.exchange(DEAD_LETTERS), '');
+  /** Declares the exchanges of these channels and the dead letters; runs again after every reconnect. */
+  async declareExchanges(ch: Channel, channels: Iterable<string>): Promise<void> {
+    for (const channel of channels) await ch.assertExchange(this.exchange(channel), 'fanout', { durable: true });
+    await ch.assertExchange(this.deadLetters, 'fanout', { durable: true });
+    await ch.assertQueue(this.deadLetters, { durable: true, arguments: { 'x-max-length': DEAD_LETTER_MAX_LENGTH } });
+    await ch.bindQueue(this.deadLetters, this.deadLetters, '');
   }
 
-  /** Declares a subscription's queue and binds it to its exchange. Returns the queue name. */
-  async declareQueue(ch: Channel, exchange: ExchangeName, kind: QueueKind, connection: number): Promise<string> {
-    const name = this.queue(exchange, kind, connection);
+  /** Declares a subscription's queue and binds it to its channel's exchange. Returns the queue name. */
+  async declareQueue(ch: Channel, channel: string, kind: QueueKind, connection: number): Promise<string> {
+    const name = this.queue(channel, kind, connection);
     const options: Options.AssertQueue =
       kind.kind === 'shared'
         ? {
@@ -69,14 +62,7 @@ export class Topology {
           }
         : { exclusive: true, autoDelete: true, durable: false };
     await ch.assertQueue(name, options);
-    await ch.bindQueue(name, this.exchange(exchange), '');
+    await ch.bindQueue(name, this.exchange(channel), '');
     return name;
-  }
-
-  /** Removes everything a namespace holds in the broker (for tests and benchmarks). */
-  async delete(ch: Channel, sharedQueues: { exchange: ExchangeName; group: string }[]): Promise<void> {
-    for (const q of sharedQueues) await ch.deleteQueue(this.queue(q.exchange, { kind: 'shared', group: q.group }));
-    await ch.deleteQueue(this.deadLetterQueue);
-    for (const name of ['needs', 'solutions', DEAD_LETTERS] as const) await ch.deleteExchange(this.exchange(name));
   }
 }

@@ -5,42 +5,36 @@ import type { ServiceIdentity } from './identity';
 const LATENCY_BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 25, 50, 100, 250, 500, 1000];
 
 /**
- * Every metric of ad-race, defined once so dashboards read the same names from
- * every service. Each carries the version it is about: the ad service version
- * that answered, or the service's own version for what it does itself.
+ * The metrics registry of a service, with what every service counts the same
+ * way; a service defines its own metrics with `counter` and `histogram`, and
+ * dashboards read the same names from every service. Each metric carries the
+ * version it is about: the ad service version that answered, or the service's
+ * own version for what it does itself. `keep` names versions that always keep
+ * their label (the house ad's "fallback", say), within the bound.
  */
-export function createMetrics(identity: ServiceIdentity) {
+export function createMetrics(identity: ServiceIdentity, keep: readonly string[] = []) {
   const registry = new Registry();
   registry.setDefaultLabels({ service: identity.service, instance: identity.instance });
   collectDefaultMetrics({ register: registry });
-  // The service's own version and the house ad's always keep their names. Versions named by messages
-  // that broke their contract are bounded apart, so junk on the bus cannot crowd out the real ones.
-  const versions = versionLabels(MAX_VERSION_LABELS, [identity.version, 'fallback']);
+  // Versions named by messages that broke their contract are bounded apart, so junk on the bus
+  // cannot crowd out the real ones.
+  const versions = versionLabels(MAX_VERSION_LABELS, [identity.version, ...keep]);
   const counter = (name: string, help: string, version = versions) => {
     const metric = new Counter({ name, help, labelNames: ['version'] as const, registers: [registry] });
-    return { inc: (labels: VersionLabel) => metric.inc({ version: version(labels.version) }) };
+    return { inc: (labels: VersionLabel, by = 1) => metric.inc({ version: version(labels.version) }, by) };
   };
-  const histogram = (name: string, help: string) => {
-    const metric = new Histogram({ name, help, labelNames: ['version'] as const, buckets: LATENCY_BUCKETS_MS, registers: [registry] });
+  const histogram = (name: string, help: string, buckets = LATENCY_BUCKETS_MS) => {
+    const metric = new Histogram({ name, help, labelNames: ['version'] as const, buckets, registers: [registry] });
     return { observe: (labels: VersionLabel, value: number) => metric.observe({ version: versions(labels.version) }, value) };
   };
 
   return {
     registry,
-    needsPublished: counter('ad_race_needs_published_total', 'Needs for an ad published by the web server'),
-    needsReceived: counter('ad_race_needs_received_total', 'Needs for an ad received by an ad service'),
+    /** A counter labelled by version: a service's own metric. */
+    counter,
+    /** A histogram labelled by version (milliseconds, by default). */
+    histogram,
     needsExpired: counter('ad_race_needs_expired_total', 'Needs dropped unanswered because their deadline had passed'),
-    solutionsPublished: counter('ad_race_solutions_published_total', 'Ads published in answer to a need'),
-    selectionMs: histogram('ad_race_selection_ms', 'Time an ad service took to choose an ad, in milliseconds'),
-    repliesReceived: counter('ad_race_replies_received_total', 'Answers the web server timed, by answering version'),
-    wins: counter('ad_race_wins_total', 'Races won, by version'),
-    losses: counter('ad_race_losses_total', 'Answers that arrived within the deadline but after the winner'),
-    lateReplies: counter('ad_race_late_replies_total', 'Answers that arrived after the deadline'),
-    shadowReplies: counter('ad_race_shadow_replies_total', 'Answers from a version running in shadow (timed, never shown)'),
-    duplicateReplies: counter('ad_race_duplicate_replies_total', 'Second answers by one version to one need, ignored'),
-    fallbacks: counter('ad_race_fallbacks_total', 'Races with no valid answer by the deadline: the house ad was shown'),
-    replyLatencyMs: histogram('ad_race_reply_latency_ms', 'From publishing the need to receiving an answer, by answering version, in milliseconds'),
-    adLatencyMs: histogram('ad_race_ad_latency_ms', 'From publishing the need to the ad shown, by the version that served it, in milliseconds'),
     invalidMessages: counter(
       'ad_race_invalid_messages_total',
       'Messages dead-lettered because they broke their contract or their handler failed, by producer version',

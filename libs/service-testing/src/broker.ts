@@ -1,7 +1,6 @@
 import { RabbitMQContainer, type StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
 import { getContainerRuntimeClient } from 'testcontainers';
-import { brokerUrl } from './namespace';
-import { freePort } from './ports';
+import { brokerUrl, freePort } from '@ad-race/testing';
 
 /** The RabbitMQ image for test containers: the official one unless RABBITMQ_TEST_IMAGE names another. */
 const RABBITMQ_TEST_IMAGE = process.env['RABBITMQ_TEST_IMAGE'] ?? 'rabbitmq:3.13-management';

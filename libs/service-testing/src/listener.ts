@@ -1,19 +1,21 @@
 import type { Envelope, MessageContract } from '@ad-race/contracts';
-import { Bus, type ExchangeName, type MessageMeta } from '@ad-race/messaging';
+import { Bus, type MessageMeta } from '@ad-race/messaging';
+import { Collector, eventually, silentLogger } from '@ad-race/testing';
 import { randomUUID } from 'node:crypto';
-import { Collector, eventually } from './collector';
-import { silentLogger } from './logger';
 
 export interface Listener<M> {
   bus: Bus;
   heard: Collector<{ message: M; meta: MessageMeta }>;
 }
 
-/** A bus of the test's own that hears every message on one exchange, as a monitor would. */
-export async function listenTo<M extends Envelope>(url: string, namespace: string, exchange: ExchangeName, contract: MessageContract<M>): Promise<Listener<M>> {
+/**
+ * A bus of the test's own that hears every message of one version on a queue
+ * of its own, as a monitor would. It may publish the versions given.
+ */
+export async function listenTo<M extends Envelope>(url: string, namespace: string, contract: MessageContract<M>, publishes: readonly MessageContract[] = []): Promise<Listener<M>> {
   const heard = new Collector<{ message: M; meta: MessageMeta }>();
-  const bus = new Bus({ url, namespace, instance: `listener-${randomUUID().slice(0, 8)}`, logger: silentLogger });
-  bus.subscribe({ exchange, queue: { kind: 'per-instance' }, contract, handle: (message, meta) => heard.push({ message, meta }) });
+  const bus = new Bus({ url, namespace, instance: `listener-${randomUUID().slice(0, 8)}`, logger: silentLogger, publishes });
+  bus.subscribe({ contract, queue: { kind: 'per-instance' }, handle: (message, meta) => heard.push({ message, meta }) });
   await bus.start();
   await bus.connected();
   return { bus, heard };

@@ -1,8 +1,7 @@
 import { adNeedV1, adSolutionV1, createAdSolutionV1, type Ad, type AdNeedV1 } from '@ad-race/contracts';
 import { Bus } from '@ad-race/messaging';
+import { Collector, silentLogger } from '@ad-race/testing';
 import { randomUUID } from 'node:crypto';
-import { Collector } from './collector';
-import { silentLogger } from './logger';
 
 export interface ScriptedVersion {
   version: string;
@@ -29,23 +28,22 @@ export const SAMPLE_AD: Ad = {
 
 /**
  * Ad service versions with scripted timing, for tests that must know who wins:
- * a real bus on the real broker, answering every need it hears after a set delay.
+ * a real bus on the real broker, answering every version-1 need it hears after a set delay.
  */
 export async function startScriptedAds(url: string, namespace: string, versions: ScriptedVersion[]) {
   const needs = new Collector<AdNeedV1>();
-  const bus = new Bus({ url, namespace, instance: `scripted-${randomUUID().slice(0, 8)}`, logger: silentLogger });
+  const bus = new Bus({ url, namespace, instance: `scripted-${randomUUID().slice(0, 8)}`, logger: silentLogger, publishes: [adSolutionV1] });
   const timers = new Set<NodeJS.Timeout>();
   bus.subscribe({
-    exchange: 'needs',
-    queue: { kind: 'per-instance' },
     contract: adNeedV1,
+    queue: { kind: 'per-instance' },
     handle(need) {
       needs.push(need);
       for (const v of versions) {
         const producer = { service: 'ads', version: v.version, instance: `${v.version}-scripted` };
         const timer = setTimeout(() => {
           timers.delete(timer);
-          void bus.publish('solutions', adSolutionV1, createAdSolutionV1(need, producer, v.shadow ?? false, SAMPLE_AD)).catch(() => undefined);
+          void bus.publish(adSolutionV1, createAdSolutionV1(need, producer, v.shadow ?? false, SAMPLE_AD)).catch(() => undefined);
         }, v.delayMs);
         timers.add(timer);
       }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { freePort } from './ports';
+import { freePort } from '@ad-race/testing';
 
 /** The workspace root: found from the current directory (Jest runs a project from its own folder). */
 function workspaceRoot(): string {

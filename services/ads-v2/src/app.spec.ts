@@ -1,5 +1,6 @@
 import { adNeedV1, adSolutionV1, createAdNeedV1, type AdSolutionV1 } from '@ad-race/contracts';
-import { eventually, listenTo, metricValue, openTestNamespace, sleep, waitUntilReady, type Listener } from '@ad-race/service-testing';
+import { listenTo, waitUntilReady, type Listener } from '@ad-race/service-testing';
+import { eventually, metricValue, openTestNamespace, sleep } from '@ad-race/testing';
 import { readConfig } from '@ad-race/service-runtime';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -27,8 +28,8 @@ describe('ads v2 on the bus', () => {
 
   beforeEach(async () => {
     ns = await openTestNamespace('ads-v2');
-    ns.willUseSharedQueue('needs', 'ads-v2');
-    listener = await listenTo(ns.url, ns.namespace, 'solutions', adSolutionV1);
+    ns.willUseSharedQueue(adNeedV1, 'ads-v2');
+    listener = await listenTo(ns.url, ns.namespace, adSolutionV1, [adNeedV1]);
   });
 
   afterEach(async () => {
@@ -40,10 +41,10 @@ describe('ads v2 on the bus', () => {
   it('answers a need with an ad, naming itself and the need', async () => {
     await start();
     const need = createAdNeedV1(web, payload, 5_000);
-    await listener.bus.publish('needs', adNeedV1, need);
+    await listener.bus.publish(adNeedV1, need);
     const { message, meta } = (await listener.heard.waitFor(1))[0]!;
     expect(message.causationId).toBe(need.id);
-    expect(meta.correlationId).toBe(need.id);
+    expect(meta.conversationId).toBe(need.id);
     expect(message.producer).toEqual({ service: 'ads', version: 'v2', instance: 'ads-v2-test' });
     expect(message.shadow).toBe(false);
     expect(message.payload.ad.offer.city).toBe('Amsterdam');
@@ -51,7 +52,7 @@ describe('ads v2 on the bus', () => {
 
   it('marks its answers as shadow when configured so', async () => {
     await start({ SHADOW: 'true' });
-    await listener.bus.publish('needs', adNeedV1, createAdNeedV1(web, payload, 5_000));
+    await listener.bus.publish(adNeedV1, createAdNeedV1(web, payload, 5_000));
     const { message } = (await listener.heard.waitFor(1))[0]!;
     expect(message.shadow).toBe(true);
   });
@@ -59,7 +60,7 @@ describe('ads v2 on the bus', () => {
   it('does not answer a need past its deadline', async () => {
     await start();
     const stale = createAdNeedV1(web, payload, 10, new Date(Date.now() - 1_000));
-    ns.probe.publishRaw('needs', JSON.stringify(stale), { messageId: stale.id });
+    ns.probe.publishRaw(adNeedV1, JSON.stringify(stale), { messageId: stale.id });
     await eventually(async () => (await metric('ad_race_needs_expired_total', { version: 'v2' })) === 1, 5_000, 'the stale need counted');
     await sleep(100); // time for an answer to show, were there one
     expect(listener.heard.items).toEqual([]);
@@ -67,8 +68,8 @@ describe('ads v2 on the bus', () => {
 
   it('dead-letters a malformed need, counts it, and keeps answering', async () => {
     await start();
-    ns.probe.publishRaw('needs', JSON.stringify({ name: 'ad.need', schemaVersion: 1, payload: {} }), { messageId: 'broken' });
-    await listener.bus.publish('needs', adNeedV1, createAdNeedV1(web, payload, 5_000));
+    ns.probe.publishRaw(adNeedV1, JSON.stringify({ name: 'ad.need', schemaVersion: 1, payload: {} }), { messageId: 'broken' });
+    await listener.bus.publish(adNeedV1, createAdNeedV1(web, payload, 5_000));
     await listener.heard.waitFor(1);
     const letters = await ns.probe.takeDeadLetters();
     expect(letters.map((l) => l.messageId)).toEqual(['broken']);
@@ -88,7 +89,7 @@ describe('ads v2 on the bus', () => {
 
   it('serves Prometheus metrics labelled by version', async () => {
     await start();
-    await listener.bus.publish('needs', adNeedV1, createAdNeedV1(web, payload, 5_000));
+    await listener.bus.publish(adNeedV1, createAdNeedV1(web, payload, 5_000));
     await listener.heard.waitFor(1);
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.headers['content-type']).toContain('text/plain');
@@ -98,10 +99,10 @@ describe('ads v2 on the bus', () => {
 
   it('loses no need when it shuts down: each is answered or left in the queue for a replica', async () => {
     await start();
-    for (let i = 0; i < 20; i++) await listener.bus.publish('needs', adNeedV1, createAdNeedV1(web, payload, 5_000));
+    for (let i = 0; i < 20; i++) await listener.bus.publish(adNeedV1, createAdNeedV1(web, payload, 5_000));
     await app.close();
     await sleep(100);
-    const waiting = await ns.probe.queueDepth('needs', 'ads-v2');
+    const waiting = await ns.probe.queueDepth(adNeedV1, 'ads-v2');
     expect(listener.heard.items.length + waiting).toBe(20);
   });
 });

@@ -4,6 +4,7 @@ import { createHttpServer, createLogger, createMetrics, createServiceBus, identi
 import type { FastifyInstance } from 'fastify';
 import { performance } from 'node:perf_hooks';
 import type { AdsConfig } from './config';
+import { adMetrics } from './metrics';
 import { indexCatalog, selectAd } from './select-ad';
 
 export { AdsConfig } from './config';
@@ -25,21 +26,22 @@ export async function buildApp({ config, offers = OFFERS, customers = CUSTOMERS,
   const identity = identify('ads', config.SERVICE_VERSION, config.INSTANCE_ID);
   const log = logger ?? createLogger(identity, config.LOG_LEVEL);
   const metrics = createMetrics(identity);
-  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics });
+  const counts = adMetrics(metrics);
+  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics, publishes: [adSolutionV1] });
   const labels = { version: identity.version };
   const catalog = indexCatalog(offers, customers);
 
+  // Reads version 1 of the needs; writes version 1 of the solutions.
   bus.subscribe({
-    exchange: 'needs',
-    queue: { kind: 'shared', group: `ads-${identity.version}` },
     contract: adNeedV1,
+    queue: { kind: 'shared', group: `ads-${identity.version}` },
     async handle(need) {
-      metrics.needsReceived.inc(labels);
+      counts.needsReceived.inc(labels);
       const started = performance.now();
       const ad = selectAd(need.payload, catalog);
-      metrics.selectionMs.observe(labels, performance.now() - started);
-      await bus.publish('solutions', adSolutionV1, createAdSolutionV1(need, identity, config.SHADOW, ad));
-      metrics.solutionsPublished.inc(labels);
+      counts.selectionMs.observe(labels, performance.now() - started);
+      await bus.publish(adSolutionV1, createAdSolutionV1(need, identity, config.SHADOW, ad));
+      counts.solutionsPublished.inc(labels);
       log.info({ needId: need.id, customerId: need.payload.customerId, offerId: ad.offer.id }, 'answered a need');
     },
   });

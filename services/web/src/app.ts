@@ -1,4 +1,4 @@
-import { adSolutionV1 } from '@ad-race/contracts';
+import { adNeedV1, adSolutionV1 } from '@ad-race/contracts';
 import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AdRaces } from './ads/ad-races';
 import { adSocketRoute } from './ads/ad-socket';
 import { CustomerSockets } from './ads/customer-sockets';
+import { raceMetrics } from './ads/race-metrics';
 import { Accounts } from './auth/accounts';
 import { authRoutes } from './auth/routes';
 import { Sessions } from './auth/session';
@@ -30,22 +31,24 @@ export interface WebAppDeps {
 export async function buildApp({ config, accounts = new Accounts(), logger }: WebAppDeps): Promise<FastifyInstance> {
   const identity = identify('web', config.SERVICE_VERSION, config.INSTANCE_ID);
   const log = logger ?? createLogger(identity, config.LOG_LEVEL);
-  const metrics = createMetrics(identity);
-  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics });
+  const metrics = createMetrics(identity, ['fallback']);
+  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics, publishes: [adNeedV1] });
   const sockets = new CustomerSockets();
   const sessions = new Sessions({ secureCookie: config.COOKIE_SECURE });
-  const races = new AdRaces({ bus, identity, metrics, log, sockets, deadlineMs: config.AD_DEADLINE_MS });
+  const races = new AdRaces({ bus, identity, metrics: raceMetrics(metrics), log, sockets, deadlineMs: config.AD_DEADLINE_MS });
 
+  // Writes version 1 of the needs; reads version 1 of the solutions, from every
+  // version of the ad service, directly or through the schema adapter.
   // Every web instance hears every answer on its own queue, and drops the
-  // answers to other instances' needs on their AMQP correlation id, unparsed.
-  // One without a correlation id is parsed: checked, and dead-lettered if broken
-  // (by every web instance, each on its own queue, so once per instance).
+  // answers to other instances' needs on their conversation id (the AMQP
+  // correlationId), unparsed. One without a conversation id is parsed: checked,
+  // and dead-lettered if broken (by every web instance, each on its own queue,
+  // so once per instance); a valid one is matched on the need it answers.
   bus.subscribe({
-    exchange: 'solutions',
-    queue: { kind: 'per-instance' },
     contract: adSolutionV1,
-    wants: (meta) => meta.correlationId === undefined || races.knows(meta.correlationId),
-    handle: (solution, meta) => races.answer(solution, meta.receivedAt),
+    queue: { kind: 'per-instance' },
+    wants: (meta) => meta.conversationId === undefined || races.knows(meta.conversationId),
+    handle: (solution, meta) => races.answer(solution, meta.conversationId ?? solution.causationId, meta.translatedBy !== undefined, meta.receivedAt),
   });
 
   if (!config.SESSION_SECRET) {

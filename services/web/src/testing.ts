@@ -1,6 +1,7 @@
 import { serverMessageValidator, type ServerMessage } from '@ad-race/contracts';
 import { readConfig } from '@ad-race/service-runtime';
-import { Collector, waitUntilReady } from '@ad-race/service-testing';
+import { waitUntilReady } from '@ad-race/service-testing';
+import { Collector } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';

@@ -1,5 +1,6 @@
-import { adNeedV1, adSolutionV1, createAdSolutionV1, type AdNeedV1 } from '@ad-race/contracts';
-import { eventually, listenTo, metricValue, openTestNamespace, SAMPLE_AD, sleep, startScriptedAds, type Listener, type ScriptedVersion } from '@ad-race/service-testing';
+import { adNeedV1, adSolutionV1, adSolutionV2, createAdSolutionV1, newMessageId, type AdNeedV1 } from '@ad-race/contracts';
+import { listenTo, SAMPLE_AD, startScriptedAds, type Listener, type ScriptedVersion } from '@ad-race/service-testing';
+import { eventually, metricValue, openTestNamespace, sleep } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
 import { logIn, openAdSocket, openCustomerSocket, startWeb, type AdSocket } from '../testing';
 
@@ -146,7 +147,7 @@ describe('the race, as the web server runs it', () => {
   it('lets only a valid answer win: a malformed one is dead-lettered and counted', async () => {
     await setUp([]);
     let needs: Listener<AdNeedV1> | undefined;
-    needs = await listenTo(ns.url, ns.namespace, 'needs', adNeedV1);
+    needs = await listenTo(ns.url, ns.namespace, adNeedV1, [adSolutionV1]);
     try {
       const anna = await socketFor();
       anna.ws.send(JSON.stringify({ type: 'page', page: 'home' }));
@@ -156,10 +157,10 @@ describe('the race, as the web server runs it', () => {
       // correlation id, which the web server cannot skip unparsed: both are checked and dead-lettered.
       const valid = createAdSolutionV1(need, producer, false, SAMPLE_AD);
       const broken = { ...valid, payload: { ad: { ...SAMPLE_AD, offer: { ...SAMPLE_AD.offer, dailyRateEur: -1 } } } };
-      ns.probe.publishRaw('solutions', JSON.stringify(broken), { correlationId: need.id, messageId: 'broken' });
-      ns.probe.publishRaw('solutions', '{"name":"ad.solution"}', { messageId: 'uncorrelated' });
+      ns.probe.publishRaw(adSolutionV1, JSON.stringify(broken), { correlationId: need.id, messageId: 'broken' });
+      ns.probe.publishRaw(adSolutionV1, '{"name":"ad.solution"}', { messageId: 'uncorrelated' });
       await sleep(30);
-      await needs.bus.publish('solutions', adSolutionV1, valid);
+      await needs.bus.publish(adSolutionV1, valid);
       const ad = await anna.messages.waitUntil((m) => m.type === 'ad' && m.page === 'home');
       expect(ad).toMatchObject({ needId: need.id, servedBy: { version: 'v2' }, ad: SAMPLE_AD });
       const letters = await ns.probe.takeDeadLetters(2);
@@ -168,6 +169,27 @@ describe('the race, as the web server runs it', () => {
       // Counted once the broker has confirmed the dead letter, which can come just after it arrived.
       const invalid = async () => metricValue((await app.inject({ method: 'GET', url: '/metrics' })).body, 'ad_race_invalid_messages_total', { version: 'unknown' });
       await eventually(async () => (await invalid()) === 2, 2_000, 'two invalid messages counted');
+    } finally {
+      await needs.bus.close();
+    }
+  });
+
+  it('matches an answer translated by the schema adapter to its race by the conversation, and says it was translated', async () => {
+    await setUp([]);
+    const needs = await listenTo(ns.url, ns.namespace, adNeedV1, [adSolutionV1]);
+    try {
+      const anna = await socketFor();
+      anna.ws.send(JSON.stringify({ type: 'page', page: 'deals' }));
+      const { message: need } = await needs.heard.waitUntil(({ message }) => message.payload.page === 'deals');
+      // As the adapter sends it: caused by a version-2 answer (not by the need), in the need's conversation.
+      const downcast = { ...createAdSolutionV1(need, { service: 'ads', version: 'v2', instance: 'ads-v2-test' }, false, SAMPLE_AD), causationId: newMessageId() };
+      await needs.bus.publish(adSolutionV1, downcast, { conversationId: need.id, translatedFrom: adSolutionV2 });
+      const ad = await anna.messages.waitUntil((m) => m.type === 'ad' && m.page === 'deals');
+      expect(ad).toMatchObject({ needId: need.id, servedBy: { version: 'v2', instance: 'ads-v2-test' } });
+      const race = await anna.raceOf(need.id, 1);
+      expect(race.replies).toEqual([expect.objectContaining({ version: 'v2', won: true, translated: true })]);
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metricValue(metrics, 'ad_race_translated_replies_total', { version: 'v2' })).toBe(1);
     } finally {
       await needs.bus.close();
     }

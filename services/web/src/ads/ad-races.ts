@@ -2,10 +2,11 @@ import { adNeedV1, createAdNeedV1, type AdMessage, type AdSolutionV1, type RaceM
 import type { CustomerProfile } from '@ad-race/catalog';
 import type { Bus } from '@ad-race/messaging';
 import { RaceTable, type Race, type RaceEvent, type Reply } from '@ad-race/race';
-import type { Logger, Metrics, ServiceIdentity } from '@ad-race/service-runtime';
+import type { Logger, ServiceIdentity } from '@ad-race/service-runtime';
 import { performance } from 'node:perf_hooks';
 import type { CustomerSockets } from './customer-sockets';
 import { houseAd } from './house-ad';
+import type { RaceMetrics } from './race-metrics';
 
 /** Who asked for the ad, and on which page. */
 interface Asker {
@@ -14,12 +15,18 @@ interface Asker {
   page: string;
 }
 
-type AdRace = Race<Asker, AdSolutionV1>;
+/** An answer as the race records it: the solution, and whether it came through the schema adapter. */
+interface Answered {
+  solution: AdSolutionV1;
+  translated: boolean;
+}
+
+type AdRace = Race<Asker, Answered>;
 
 export interface AdRacesDeps {
   bus: Bus;
   identity: ServiceIdentity;
-  metrics: Metrics;
+  metrics: RaceMetrics;
   log: Logger;
   sockets: CustomerSockets;
   deadlineMs: number;
@@ -35,7 +42,7 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
  * the bus, the clock and the sockets.
  */
 export class AdRaces {
-  private readonly table: RaceTable<Asker, AdSolutionV1>;
+  private readonly table: RaceTable<Asker, Answered>;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
 
@@ -43,9 +50,9 @@ export class AdRaces {
     this.table = new RaceTable({ deadlineMs: deps.deadlineMs });
   }
 
-  /** Whether an answer to this need belongs to this instance: checked before the answer is parsed. */
-  knows(needId: string): boolean {
-    return this.table.knows(needId);
+  /** Whether an answer in this conversation belongs to this instance: checked before the answer is parsed. */
+  knows(conversationId: string): boolean {
+    return this.table.knows(conversationId);
   }
 
   /** Publishes "I need an ad" for this customer and page, and opens its race. Returns the need's id. */
@@ -55,17 +62,21 @@ export class AdRaces {
     this.handle(this.table.openRace(need.id, { customerId: customer.id, city: customer.homeCity, page }, performance.now()));
     this.scheduleDeadline();
     metrics.needsPublished.inc({ version: identity.version });
-    bus.publish('needs', adNeedV1, need).then(
+    bus.publish(adNeedV1, need).then(
       () => log.info({ needId: need.id, customerId: customer.id, page }, 'published a need'),
       (err: Error) => log.warn({ needId: need.id, err: err.message }, 'could not publish the need: the house ad will be shown'),
     );
     return need.id;
   }
 
-  /** An answer arrived (at `receivedAt`, performance.now()). */
-  answer(solution: AdSolutionV1, receivedAt: number): void {
-    const answer = { version: solution.producer.version, shadow: solution.shadow, solution };
-    this.handle(this.table.reply(solution.causationId, answer, receivedAt));
+  /**
+   * An answer arrived (at `receivedAt`, performance.now()) in the conversation
+   * of the need `conversationId`: directly, or translated by the schema adapter
+   * from another version (then its producer is still the version that chose the ad).
+   */
+  answer(solution: AdSolutionV1, conversationId: string, translated: boolean, receivedAt: number): void {
+    const answer = { version: solution.producer.version, shadow: solution.shadow, solution: { solution, translated } };
+    this.handle(this.table.reply(conversationId, answer, receivedAt));
   }
 
   close(): void {
@@ -73,7 +84,7 @@ export class AdRaces {
     this.timer = null;
   }
 
-  private handle(events: RaceEvent<Asker, AdSolutionV1>[]): void {
+  private handle(events: RaceEvent<Asker, Answered>[]): void {
     const { sockets, metrics, log, identity } = this.deps;
     for (const event of events) {
       switch (event.type) {
@@ -82,8 +93,8 @@ export class AdRaces {
           break;
         case 'winner': {
           const { race, reply } = event;
-          const servedBy = reply.solution.producer;
-          sockets.send(race.context.customerId, this.adMessage(race, reply.solution.payload.ad, servedBy, reply.latencyMs));
+          const { solution } = reply.solution;
+          sockets.send(race.context.customerId, this.adMessage(race, solution.payload.ad, solution.producer, reply.latencyMs));
           metrics.adLatencyMs.observe({ version: reply.version }, reply.latencyMs);
           log.info({ needId: race.needId, version: reply.version, latencyMs: round(reply.latencyMs) }, 'race won');
           break;
@@ -108,10 +119,11 @@ export class AdRaces {
     }
   }
 
-  private count(reply: Reply<AdSolutionV1>): void {
+  private count(reply: Reply<Answered>): void {
     const { metrics } = this.deps;
     const labels = { version: reply.version };
     metrics.repliesReceived.inc(labels);
+    if (reply.solution.translated) metrics.translatedReplies.inc(labels);
     metrics.replyLatencyMs.observe(labels, reply.latencyMs);
     if (reply.won) metrics.wins.inc(labels);
     else if (reply.late) metrics.lateReplies.inc(labels);
@@ -128,7 +140,14 @@ export class AdRaces {
       type: 'race',
       needId: race.needId,
       deadlineMs: this.deps.deadlineMs,
-      replies: race.replies.map((r) => ({ version: r.version, latencyMs: round(r.latencyMs), won: r.won, shadow: r.shadow, late: r.late })),
+      replies: race.replies.map((r) => ({
+        version: r.version,
+        latencyMs: round(r.latencyMs),
+        won: r.won,
+        shadow: r.shadow,
+        late: r.late,
+        translated: r.solution.translated,
+      })),
     };
   }
 

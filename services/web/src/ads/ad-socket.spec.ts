@@ -1,4 +1,4 @@
-import { openTestNamespace, sleep } from '@ad-race/service-testing';
+import { openTestNamespace, sleep } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import type { AddressInfo } from 'node:net';

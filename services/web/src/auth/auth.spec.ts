@@ -1,4 +1,4 @@
-import { openTestNamespace } from '@ad-race/service-testing';
+import { openTestNamespace } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
 import { logIn, startWeb } from '../testing';
 

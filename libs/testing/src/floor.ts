@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 // The floor of the benchmark: the cheapest round trip amqplib and the broker
 // allow, with none of ad-race's own work (no schemas, no confirms, no acks).
 // One process publishes on a fanout exchange; another answers each message on
-// a second fanout exchange; the first consumes the answer. It lives here
-// because this library is the only code that may use amqplib.
+// a second fanout exchange; the first consumes the answer. Like the probe, it
+// uses amqplib directly, as no service may.
 
 /** Connects, declares both exchanges, and binds a queue of this process's own to one of them. */
 async function openFloor(url: string, namespace: string, listenTo: 'ask' | 'answer') {

@@ -1,4 +1,4 @@
-import { BusProbe } from '@ad-race/messaging';
+import { BusProbe } from './probe';
 import { randomUUID } from 'node:crypto';
 
 /** The broker integration tests use: AMQP_URL, or the local RabbitMQ. */
