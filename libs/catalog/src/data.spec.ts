@@ -38,4 +38,13 @@ describe('the seeded data set', () => {
     const cityNames = new Set(CITIES.map((c) => c.name));
     expect(CUSTOMERS.every((c) => cityNames.has(c.homeCity))).toBe(true);
   });
+
+  it('gives some customers a booked trip, from a desk that has offers', () => {
+    const trips = CUSTOMERS.flatMap((c) => (c.nextTrip ? [c.nextTrip] : []));
+    expect(trips.length).toBeGreaterThan(CUSTOMERS.length / 5);
+    expect(trips.length).toBeLessThan(CUSTOMERS.length / 2);
+    const desks = new Set(OFFERS.map((o) => `${o.city}|${o.location}`));
+    expect(trips.filter((t) => !desks.has(`${t.city}|${t.pickupLocation}`))).toEqual([]);
+    expect(CUSTOMERS.find((c) => c.email === 'anna@example.com')!.nextTrip).toMatchObject({ city: 'Barcelona' });
+  });
 });

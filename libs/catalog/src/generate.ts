@@ -1,5 +1,5 @@
 import { CAR_CLASSES, type CarClass, type LoyaltyTier, type Offer } from '@ad-race/contracts';
-import type { CustomerProfile, PastRental } from './customer';
+import type { CustomerProfile, PastRental, PlannedTrip } from './customer';
 import { FLEET } from './fleet';
 import { CITIES } from './places';
 import { Random } from './random';
@@ -53,7 +53,7 @@ export function generateOffers(random: Random): Offer[] {
 }
 
 /** The customers the README names, first in the data set. Everyone's password is "rent-a-car". */
-const DEMO_CUSTOMERS: Omit<CustomerProfile, 'id' | 'pastRentals'>[] = [
+const DEMO_CUSTOMERS: Omit<CustomerProfile, 'id' | 'pastRentals' | 'nextTrip'>[] = [
   { name: 'Anna de Vries', email: 'anna@example.com', homeCity: 'Amsterdam', loyaltyTier: 'gold', preferredClasses: ['electric', 'compact'], familySize: 2 },
   { name: 'Ben Schneider', email: 'ben@example.com', homeCity: 'Berlin', loyaltyTier: 'basic', preferredClasses: ['suv', 'van'], familySize: 5 },
   { name: 'Chloé Martin', email: 'chloe@example.com', homeCity: 'Paris', loyaltyTier: 'platinum', preferredClasses: ['premium'], familySize: 1 },
@@ -98,7 +98,7 @@ export function generateCustomers(random: Random, count: number): CustomerProfil
   const emails = new Set<string>();
   const id = () => `c-${String(customers.length + 1).padStart(4, '0')}`;
   for (const demo of DEMO_CUSTOMERS) {
-    customers.push({ id: id(), ...demo, pastRentals: pastRentals(random, demo.preferredClasses) });
+    customers.push({ id: id(), ...demo, pastRentals: pastRentals(random, demo.preferredClasses), nextTrip: null });
     emails.add(demo.email);
   }
   while (customers.length < count) {
@@ -117,9 +117,35 @@ export function generateCustomers(random: Random, count: number): CustomerProfil
       preferredClasses,
       familySize: Number(random.weighted({ 1: 25, 2: 30, 3: 15, 4: 18, 5: 8, 6: 4 })),
       pastRentals: pastRentals(random, preferredClasses),
+      nextTrip: null,
     });
   }
   return customers;
+}
+
+/** The demo customers' next trips: Anna flies to Barcelona, Chloé takes the train to Nice. */
+const DEMO_TRIPS: Record<string, PlannedTrip | null> = {
+  'anna@example.com': { city: 'Barcelona', pickupLocation: 'Barcelona El Prat Airport (BCN)', startsInDays: 9, days: 4 },
+  'ben@example.com': null,
+  'chloe@example.com': { city: 'Nice', pickupLocation: 'Nice Promenade', startsInDays: 3, days: 7 },
+  'diego@example.com': null,
+};
+
+/**
+ * Gives about a third of the customers a booked trip. Drawn from a random
+ * stream of its own, after everything else, so that adding trips to the
+ * data set changed nothing that was there before them.
+ */
+export function planTrips(random: Random, customers: CustomerProfile[]): void {
+  for (const customer of customers) {
+    if (customer.email in DEMO_TRIPS) {
+      customer.nextTrip = DEMO_TRIPS[customer.email]!;
+      continue;
+    }
+    if (!random.chance(0.35)) continue;
+    const city = random.chance(0.4) ? CITIES.find((c) => c.name === customer.homeCity)! : random.pick(CITIES);
+    customer.nextTrip = { city: city.name, pickupLocation: random.pick(city.locations).name, startsInDays: random.int(1, 60), days: random.int(1, 14) };
+  }
 }
 
 export const CUSTOMER_COUNT = 240;
@@ -127,5 +153,8 @@ export const CUSTOMER_COUNT = 240;
 /** The whole data set, as committed in libs/catalog/data. */
 export function generateCatalog(seed: number = DATA_SEED) {
   const random = new Random(seed);
-  return { offers: generateOffers(random), customers: generateCustomers(random, CUSTOMER_COUNT) };
+  const offers = generateOffers(random);
+  const customers = generateCustomers(random, CUSTOMER_COUNT);
+  planTrips(new Random(seed + 1), customers);
+  return { offers, customers };
 }

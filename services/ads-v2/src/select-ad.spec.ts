@@ -35,6 +35,7 @@ function profile(over: Partial<CustomerProfile>): CustomerProfile {
     preferredClasses: ['economy'],
     familySize: 1,
     pastRentals: [],
+    nextTrip: null,
     ...over,
   };
 }
