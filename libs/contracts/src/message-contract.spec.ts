@@ -1,5 +1,6 @@
-import { adNeedV1, createAdNeedV1 } from './ad-need';
-import { adSolutionV1, createAdSolutionV1 } from './ad-solution';
+import { adNeedV1, adNeedV2, createAdNeedV1, createAdNeedV2 } from './ad-need';
+import { adSolutionV1, adSolutionV2, createAdSolutionV1, createAdSolutionV2 } from './ad-solution';
+import { conversationOf } from './envelope';
 import type { Ad } from './offer';
 
 const web = { service: 'web', version: '1.0.0', instance: 'web-1' };
@@ -31,34 +32,34 @@ describe('ad.need v1', () => {
     expect(decoded).toEqual({ ok: true, message: n });
     expect(n.deadline).toBe('2026-01-01T12:00:00.250Z');
     expect(n.causationId).toBeNull();
+    expect(conversationOf(n)).toBe(n.id);
   });
 
-  it('ignores fields it does not know (tolerant reader)', () => {
-    const decoded = adNeedV1.check({ ...need(), addedByALaterVersion: { x: 1 } });
-    expect(decoded.ok).toBe(true);
+  it('travels on an exchange of its own version', () => {
+    expect([adNeedV1.channel, adNeedV2.channel, adSolutionV1.channel, adSolutionV2.channel]).toEqual(['ad.need.v1', 'ad.need.v2', 'ad.solution.v1', 'ad.solution.v2']);
   });
 
-  it.each([
-    ['a body that is not JSON', '{"name": "ad.need"', 'message body is not JSON'],
-    ['an array', '[]', 'message is not a JSON object'],
-    ['another message', JSON.stringify({ ...need(), name: 'ad.solution' }), 'expected message "ad.need", got "ad.solution"'],
-    ['a newer schema version', JSON.stringify({ ...need(), schemaVersion: 2 }), 'unknown schema version 2 of "ad.need"'],
-    ['a missing city', JSON.stringify({ ...need(), payload: { ...need().payload, city: undefined } }), '/payload/city'],
-    ['an unknown loyalty tier', JSON.stringify({ ...need(), payload: { ...need().payload, loyaltyTier: 'diamond' } }), '/payload/loyaltyTier'],
-    ['a page name with spaces', JSON.stringify({ ...need(), payload: { ...need().payload, page: 'My Trips' } }), '/payload/page'],
-    ['a deadline that is not a time', JSON.stringify({ ...need(), deadline: 'soon' }), '/deadline'],
-  ])('rejects %s with a clear reason', (_, body, reason) => {
-    const decoded = adNeedV1.decode(body);
-    expect(decoded.ok).toBe(false);
-    expect(!decoded.ok && decoded.error).toContain(reason);
+  it('says why a delivery named as another message or version is not this one, from its AMQP properties alone', () => {
+    expect(adNeedV1.mismatch('ad.need', 1)).toBeNull();
+    expect(adNeedV1.mismatch('ad.need', 2)).toBe('unknown schema version 2 of "ad.need" (this consumer reads version 1)');
+    expect(adNeedV1.mismatch('ad.solution', 1)).toBe('expected message "ad.need", got "ad.solution"');
+  });
+});
+
+describe('ad.need v2', () => {
+  it('published first-hand, starts a conversation of its own', () => {
+    const n = createAdNeedV2(web, { ...need().payload, preferredClasses: ['suv'], partySize: 5, rentals: { count: 0, mostRecentClass: null }, trip: null }, 250);
+    expect(n).toMatchObject({ conversationId: n.id, causationId: null, schemaVersion: 2 });
+    expect(adNeedV2.decode(adNeedV2.encode(n))).toEqual({ ok: true, message: n });
   });
 });
 
 describe('ad.solution v1', () => {
-  it('names the need it answers as its cause', () => {
+  it('names the need it answers as its cause, and is in its conversation', () => {
     const n = need();
     const s = createAdSolutionV1(n, adsV1, false, ad);
     expect(s.causationId).toBe(n.id);
+    expect(conversationOf(s)).toBe(n.id);
     expect(adSolutionV1.decode(adSolutionV1.encode(s))).toEqual({ ok: true, message: s });
   });
 
@@ -74,5 +75,15 @@ describe('ad.solution v1', () => {
     const s = createAdSolutionV1(need(), adsV1, false, { ...ad, offer: { ...ad.offer, dailyRateEur: -1 } });
     const decoded = adSolutionV1.check(s);
     expect(!decoded.ok && decoded.error).toContain('/payload/ad/offer/dailyRateEur');
+  });
+});
+
+describe('ad.solution v2', () => {
+  it('answers a version-2 need in its conversation, with ranked offers', () => {
+    const n = createAdNeedV2(web, { ...need().payload, preferredClasses: [], partySize: 1, rentals: { count: 0, mostRecentClass: null }, trip: null }, 250);
+    const s = createAdSolutionV2({ id: n.id, conversationId: 'c0ffee00-0000-4000-8000-000000000000' }, adsV1, false, { offers: [{ ad, score: 0.9 }], confidence: 0.5 });
+    expect(s).toMatchObject({ causationId: n.id, conversationId: 'c0ffee00-0000-4000-8000-000000000000' });
+    expect(conversationOf(s)).toBe('c0ffee00-0000-4000-8000-000000000000');
+    expect(adSolutionV2.check(s).ok).toBe(true);
   });
 });
