@@ -1,6 +1,6 @@
 import { adNeedV1, adNeedV2, adSolutionV1, createAdNeedV1, createAdNeedV2, type AdNeedV1, type AdNeedV2 } from '@ad-race/contracts';
 import { Collector, eventually, openTestNamespace, silentLogger, sleep } from '@ad-race/testing';
-import { Bus, type BusOptions, type MessageMeta, type Subscription } from './bus';
+import { Bus, MessageRejected, type BusOptions, type MessageMeta, type Subscription } from './bus';
 
 const web = { service: 'web', version: '1.0.0', instance: 'web-test' };
 const payload = { customerId: 'c-0001', city: 'Amsterdam', loyaltyTier: 'gold' as const, page: 'login' };
@@ -161,6 +161,20 @@ describe('the bus, against the real broker', () => {
     const letters = await ns.probe.takeDeadLetters(1);
     expect(letters).toMatchObject([{ messageId: first.id, reason: 'handler failed: catalog exploded' }]);
     expect(heard.items.map((h) => h.message)).toEqual([second]);
+  });
+
+  it('dead-letters a message its handler rejects, with the handler’s reason', async () => {
+    const heard: Heard<AdNeedV1> = new Collector();
+    const bus = await startBus('ads-1', [
+      needsFor('ads-v1', heard, (m) => {
+        if (m.payload.customerId === 'c-9999') throw new MessageRejected('no profile of customer c-9999');
+      }),
+    ]);
+    const unknown = createAdNeedV1(web, { ...payload, customerId: 'c-9999' }, 5_000);
+    await bus.publish(adNeedV1, unknown);
+    await bus.publish(adNeedV1, newNeed());
+    await heard.waitFor(1);
+    expect(await ns.probe.takeDeadLetters(1)).toMatchObject([{ messageId: unknown.id, reason: 'no profile of customer c-9999' }]);
   });
 
   it('never hands over a message past its deadline', async () => {

@@ -87,6 +87,18 @@ export class BusUnavailableError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler that cannot use a valid message (the schema adapter
+ * cannot translate it, say): the message is dead-lettered with this reason.
+ * It is the message's fault, not the handler's: logged as a warning.
+ */
+export class MessageRejected extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'MessageRejected';
+  }
+}
+
 const MAX_REASON_LENGTH = 1000;
 
 /**
@@ -307,8 +319,9 @@ export class Bus {
         acks.requeue(delivery); // the broker lost us: it delivers again, here after the reconnect or to a replica
         return;
       }
-      const reason = `handler failed: ${err instanceof Error ? err.message : String(err)}`;
-      this.log.error({ err, queue, messageId: meta.messageId }, reason);
+      const rejected = err instanceof MessageRejected;
+      const reason = rejected ? err.message : `handler failed: ${err instanceof Error ? err.message : String(err)}`;
+      if (!rejected) this.log.error({ err, queue, messageId: meta.messageId }, reason);
       await this.deadLetter(acks, delivery, meta, reason).catch((deadLetterErr: unknown) => {
         this.log.error({ err: deadLetterErr, queue, messageId: meta.messageId }, 'could not dead-letter a message: handing it back');
         acks.requeue(delivery);

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'schema-translation',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,3 @@
+export * from './translation';
+export * from './upcast-need';
+export * from './downcast-solution';
