@@ -52,7 +52,7 @@ describe('the bus, against the real broker', () => {
     const publisher = await startBus('ads-1', [needsFor('ads-v1', heard)]);
     const need = newNeed();
     await publisher.publish(adNeedV1, need);
-    const [{ message, meta }] = await heard.waitFor(1);
+    const { message, meta } = (await heard.waitFor(1))[0]!;
     expect(message).toEqual(need);
     // A version-1 need starts its conversation: the conversation's id is its own.
     expect(meta).toMatchObject({ messageId: need.id, conversationId: need.id, messageName: 'ad.need', schemaVersion: 1, producerVersion: '1.0.0', redelivered: false });
@@ -87,7 +87,7 @@ describe('the bus, against the real broker', () => {
     const bus = await startBus('adapter-1', [needsFor('ads-v1', heard)]);
     const need = newNeed();
     await bus.publish(adNeedV1, need, { conversationId: 'c0ffee00-0000-4000-8000-000000000000', translatedFrom: adNeedV2 });
-    const [{ meta }] = await heard.waitFor(1);
+    const { meta } = (await heard.waitFor(1))[0]!;
     expect(meta).toMatchObject({ conversationId: 'c0ffee00-0000-4000-8000-000000000000', translatedBy: 'adapter-1', translatedFrom: 'ad.need.v2' });
   });
 

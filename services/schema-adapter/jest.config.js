@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'schema-adapter',
+  preset: '../../jest.preset.js',
+};
