@@ -1,4 +1,4 @@
-import { adNeedV1, adSolutionV1, createAdNeedV1, type AdSolutionV1 } from '@ad-race/contracts';
+import { adNeedV1, adNeedV2, adSolutionV1, adSolutionV2, createAdNeedV1, createAdNeedV2, type AdSolutionV1 } from '@ad-race/contracts';
 import { listenTo, waitUntilReady, type Listener } from '@ad-race/service-testing';
 import { eventually, metricValue, openTestNamespace, sleep } from '@ad-race/testing';
 import { readConfig } from '@ad-race/service-runtime';
@@ -75,6 +75,26 @@ describe('ads v2 on the bus', () => {
     expect(letters.map((l) => l.messageId)).toEqual(['broken']);
     expect(await metric('ad_race_invalid_messages_total', { version: 'unknown' })).toBe(1);
     expect(await metric('ad_race_solutions_published_total', { version: 'v2' })).toBe(1);
+  });
+
+  it('with MESSAGES=v2, answers version-2 needs in their conversation with ranked offers, and no longer reads version 1', async () => {
+    await start({ MESSAGES: 'v2' });
+    ns.willUseSharedQueue(adNeedV2, 'ads-v2');
+    const solutionsV2 = await listenTo(ns.url, ns.namespace, adSolutionV2, [adNeedV2]);
+    try {
+      await listener.bus.publish(adNeedV1, createAdNeedV1(web, payload, 5_000));
+      const need = { ...createAdNeedV2(web, { ...payload, preferredClasses: ['electric'], partySize: 2, rentals: { count: 3, mostRecentClass: 'compact' }, trip: null }, 5_000) };
+      const translated = { ...need, conversationId: '7b2f0c1e-3d4a-4c5b-9e6f-0a1b2c3d4e5f' };
+      await solutionsV2.bus.publish(adNeedV2, translated);
+      const { message, meta } = (await solutionsV2.heard.waitFor(1))[0]!;
+      expect(message).toMatchObject({ causationId: need.id, conversationId: translated.conversationId, producer: { version: 'v2' }, shadow: false });
+      expect(meta.conversationId).toBe(translated.conversationId);
+      expect(message.payload.offers[0]!.ad.offer).toMatchObject({ carClass: 'electric', city: 'Amsterdam' });
+      await sleep(100); // time for an answer to the version-1 need to show, were there one
+      expect(listener.heard.items).toEqual([]);
+    } finally {
+      await solutionsV2.bus.close();
+    }
   });
 
   it('is live at once, and ready only while connected to the broker', async () => {

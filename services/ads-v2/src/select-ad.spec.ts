@@ -1,6 +1,6 @@
-import type { AdNeedPayloadV1, Offer } from '@ad-race/contracts';
+import type { AdNeedPayloadV1, AdNeedPayloadV2, Offer } from '@ad-race/contracts';
 import { CUSTOMERS, OFFERS, type CustomerProfile } from '@ad-race/catalog';
-import { indexCatalog, priceAfterDiscount, selectAd } from './select-ad';
+import { chooseAds, indexCatalog, priceAfterDiscount, selectAd } from './select-ad';
 
 const need = (over: Partial<AdNeedPayloadV1> = {}): AdNeedPayloadV1 => ({
   customerId: 'c-0001',
@@ -101,5 +101,52 @@ describe('ads v2: choosing an ad', () => {
     const o = offer('o-1', { dailyRateEur: 49.99, discountPercent: 20 });
     expect(priceAfterDiscount(o)).toBe(39.99);
     expect(selectAd(need(), indexCatalog([o], [])).headline).toBe('Renault Clio in Amsterdam from €39.99 a day');
+  });
+});
+
+const needV2 = (over: Partial<AdNeedPayloadV2> = {}): AdNeedPayloadV2 => ({
+  ...need(),
+  preferredClasses: [],
+  partySize: 1,
+  rentals: { count: 0, mostRecentClass: null },
+  trip: null,
+  ...over,
+});
+
+describe('ads v2: answering a version-2 need', () => {
+  it('takes what the need says over its own copy of the profiles', () => {
+    // The seeded anna prefers electric cars; this need says she now prefers vans, for a party of six.
+    const answer = chooseAds(needV2({ customerId: 'c-0001', preferredClasses: ['van'], partySize: 6 }), seeded);
+    expect(answer.offers[0]!.ad.offer).toMatchObject({ carClass: 'van', city: 'Amsterdam' });
+    expect(answer.offers[0]!.ad.offer.seats).toBeGreaterThanOrEqual(6);
+    expect(answer.offers[0]!.ad.reason).toContain('a van, as you like');
+  });
+
+  it('shows an offer for the customer’s next trip, at the desk where it starts', () => {
+    const trip = { city: 'Barcelona', pickupLocation: 'Barcelona El Prat Airport (BCN)', pickupDate: '2026-12-09', returnDate: '2026-12-13' };
+    const answer = chooseAds(needV2({ preferredClasses: ['electric'], partySize: 2, trip }), seeded);
+    expect(answer.offers[0]!.ad.offer).toMatchObject({ city: 'Barcelona', location: 'Barcelona El Prat Airport (BCN)', carClass: 'electric' });
+    expect(answer.offers[0]!.ad.reason).toMatch(/^For your trip to Barcelona on 2026-12-09: an electric car, as you like, 5 seats for your party of 2, .*at Barcelona El Prat Airport \(BCN\)$/);
+    expect(answer.confidence).toBe(1);
+  });
+
+  it('ranks up to three offers of different classes, best first, each scored from 0 to 1', () => {
+    for (const customer of CUSTOMERS.slice(0, 40)) {
+      const answer = chooseAds(needV2({ customerId: customer.id, city: customer.homeCity, preferredClasses: customer.preferredClasses, partySize: customer.familySize }), seeded);
+      const scores = answer.offers.map((o) => o.score);
+      expect(answer.offers).toHaveLength(3);
+      expect(new Set(answer.offers.map((o) => o.ad.offer.carClass)).size).toBe(3);
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+      expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+      expect(answer.confidence).toBeGreaterThanOrEqual(0);
+      expect(answer.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('is less confident when the best it has misses what the customer wants', () => {
+    const catalog = indexCatalog([offer('o-mini', { carClass: 'mini', seats: 4 })], []);
+    const answer = chooseAds(needV2({ preferredClasses: ['van'], partySize: 7 }), catalog);
+    expect(answer.offers.map((o) => o.ad.offer.id)).toEqual(['o-mini']);
+    expect(answer.confidence).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { Ad, AdNeedPayloadV1, CarClass, LoyaltyTier, Offer } from '@ad-race/contracts';
+import type { Ad, AdNeedPayloadV1, AdNeedPayloadV2, CarClass, LoyaltyTier, Offer, Trip } from '@ad-race/contracts';
 import type { CustomerProfile } from '@ad-race/catalog';
 
 /** Car classes each loyalty tier is shown a little more of. */
@@ -57,50 +57,117 @@ export function indexCatalog(offers: readonly Offer[], profiles: readonly Custom
   return { offersByCity, bestDealAnywhere, profiles: new Map(profiles.map((p) => [p.id, p])) };
 }
 
+/**
+ * What version 2 knows of the customer a need is for. With version-1 needs it
+ * looks the customer up in its own copy of the profiles; version-2 needs say
+ * it all, and the customer's next trip too.
+ */
+export interface Shopper {
+  city: string;
+  loyaltyTier: LoyaltyTier;
+  /** Most liked first. */
+  preferredClasses: readonly CarClass[];
+  partySize: number;
+  /** Points for the classes the customer rented before. */
+  habits: Partial<Record<CarClass, number>>;
+  /** Where the customer picks a car up next, when known: the ad is for that trip. */
+  trip: Trip | null;
+}
+
+/** A version-1 need, and what this version's copy of the profiles says of the customer (if anything). */
+export function shopperFromProfile(need: AdNeedPayloadV1, profile: CustomerProfile | undefined): Shopper {
+  const habits: Partial<Record<CarClass, number>> = {};
+  for (const rental of profile?.pastRentals ?? []) habits[rental.carClass] = Math.min(10, (habits[rental.carClass] ?? 0) + 2);
+  return { city: need.city, loyaltyTier: need.loyaltyTier, preferredClasses: profile?.preferredClasses ?? [], partySize: profile?.familySize ?? 1, habits, trip: null };
+}
+
+/** A version-2 need says what version 2 needs: preferences, party, the latest rental, the next trip. */
+export function shopperFromNeed(need: AdNeedPayloadV2): Shopper {
+  const habits: Partial<Record<CarClass, number>> = {};
+  if (need.rentals.mostRecentClass) habits[need.rentals.mostRecentClass] = 6;
+  return { city: need.city, loyaltyTier: need.loyaltyTier, preferredClasses: need.preferredClasses, partySize: need.partySize, habits, trip: need.trip };
+}
+
 /** How much this customer likes a car class: their preferences, their habits, their tier. */
-function classScore(carClass: CarClass, tier: LoyaltyTier, profile: CustomerProfile | undefined): number {
-  const preference = profile ? (PREFERENCE_POINTS[profile.preferredClasses.indexOf(carClass)] ?? 0) : 0;
-  let rentedBefore = 0;
-  for (const rental of profile?.pastRentals ?? []) if (rental.carClass === carClass) rentedBefore++;
-  const tierBonus = TIER_FAVOURITES[tier].includes(carClass) ? 8 : 0;
-  return preference + Math.min(10, 2 * rentedBefore) + tierBonus;
+function classScore(carClass: CarClass, shopper: Shopper): number {
+  const preference = PREFERENCE_POINTS[shopper.preferredClasses.indexOf(carClass)] ?? 0;
+  const tierBonus = TIER_FAVOURITES[shopper.loyaltyTier].includes(carClass) ? 8 : 0;
+  return preference + (shopper.habits[carClass] ?? 0) + tierBonus;
+}
+
+/** Points for an offer at the desk where the customer's trip starts. */
+const AT_THE_TRIP_DESK = 20;
+
+/** One offer version 2 would show, with its points and how well it fits (0 to 1). */
+export interface Choice {
+  ad: Ad;
+  points: number;
+  score: number;
+}
+
+/** Points into a fit from 0 to 1: a good offer in a class the customer likes scores well above 0.5. */
+function fit(points: number): number {
+  return Math.round(1000 / (1 + Math.exp(-(points - 30) / 15))) / 1000;
 }
 
 /**
- * Chooses the ad for a need. Version 2 looks up the customer's profile too:
- * the classes they prefer, how many travel with them, what they rented before.
- * From the index it takes, in each class, the best deal with seats for the
- * whole party, and picks the class this customer likes best for it: a few
- * offers read per need, where version 1 reads the whole catalog.
+ * Ranks the offers for a shopper, best first, one per car class, at most
+ * `max`. From the index it takes, in each class, the best deal with seats for
+ * the whole party (at the trip's desk, when there is a trip and the desk has
+ * one), and scores the class this customer likes: a few offers read per
+ * need, where version 1 reads the whole catalog.
  */
-export function selectAd(need: AdNeedPayloadV1, catalog: AdCatalog): Ad {
-  const profile = catalog.profiles.get(need.customerId);
-  const partySize = profile?.familySize ?? 1;
-  let best: Offer | undefined;
-  let bestScore = -Infinity;
-  for (const [carClass, offers] of catalog.offersByCity.get(need.city) ?? []) {
-    const roomy = offers.find((o) => o.seats >= partySize);
-    const offer = roomy ?? offers[0]!;
-    const score = classScore(carClass, need.loyaltyTier, profile) + dealScore(offer) - (roomy ? 0 : 100);
-    if (score > bestScore) {
-      bestScore = score;
-      best = offer;
-    }
+export function rankAds(shopper: Shopper, catalog: AdCatalog, max = 3): Choice[] {
+  const city = shopper.trip?.city ?? shopper.city;
+  const desk = shopper.trip?.pickupLocation;
+  const candidates: { offer: Offer; points: number }[] = [];
+  for (const [carClass, offers] of catalog.offersByCity.get(city) ?? []) {
+    const roomy = (o: Offer) => o.seats >= shopper.partySize;
+    const atDesk = desk === undefined ? undefined : offers.find((o) => o.location === desk && roomy(o));
+    const offer = atDesk ?? offers.find(roomy) ?? offers[0]!;
+    const points = classScore(carClass, shopper) + dealScore(offer) + (atDesk ? AT_THE_TRIP_DESK : 0) - (roomy(offer) ? 0 : 100);
+    candidates.push({ offer, points });
   }
-  if (!best) {
+  if (candidates.length === 0) {
     const anywhere = catalog.bestDealAnywhere;
-    return adFor(anywhere, `No offers in ${need.city}: the best deal anywhere, in ${anywhere.city}`);
+    return [{ ad: adFor(anywhere, `No offers in ${city}: the best deal anywhere, in ${anywhere.city}`), points: 0, score: 0 }];
   }
-  return adFor(best, reasonFor(best, need, profile));
+  // A stable sort: of two equal offers, the one met first stays first.
+  return candidates
+    .sort((a, b) => b.points - a.points)
+    .slice(0, max)
+    .map(({ offer, points }) => ({ ad: adFor(offer, reasonFor(offer, shopper)), points, score: fit(points) }));
 }
 
-function reasonFor(offer: Offer, need: AdNeedPayloadV1, profile: CustomerProfile | undefined): string {
+/** Chooses the ad for a version-1 need. */
+export function selectAd(need: AdNeedPayloadV1, catalog: AdCatalog): Ad {
+  return rankAds(shopperFromProfile(need, catalog.profiles.get(need.customerId)), catalog, 1)[0]!.ad;
+}
+
+/**
+ * Answers a version-2 need: up to three offers, best first, and how confident
+ * version 2 is in the first: the share of what it looked for that the offer
+ * has (a class the customer prefers, seats for the party, the trip's desk).
+ */
+export function chooseAds(need: AdNeedPayloadV2, catalog: AdCatalog): { offers: { ad: Ad; score: number }[]; confidence: number } {
+  const shopper = shopperFromNeed(need);
+  const choices = rankAds(shopper, catalog);
+  const { offer } = choices[0]!.ad;
+  const looks = [shopper.preferredClasses.includes(offer.carClass), offer.seats >= shopper.partySize];
+  if (shopper.trip) looks.push(offer.location === shopper.trip.pickupLocation);
+  const confidence = Math.round((100 * looks.filter(Boolean).length) / looks.length) / 100;
+  return { offers: choices.map(({ ad, score }) => ({ ad, score })), confidence };
+}
+
+function reasonFor(offer: Offer, shopper: Shopper): string {
   const parts: string[] = [];
-  if (profile?.preferredClasses.includes(offer.carClass)) parts.push(`${CLASS_NAMES[offer.carClass]}, as you like`);
-  if (profile && profile.familySize > 1 && offer.seats >= profile.familySize) parts.push(`${offer.seats} seats for your party of ${profile.familySize}`);
+  if (shopper.preferredClasses.includes(offer.carClass)) parts.push(`${CLASS_NAMES[offer.carClass]}, as you like`);
+  if (shopper.partySize > 1 && offer.seats >= shopper.partySize) parts.push(`${offer.seats} seats for your party of ${shopper.partySize}`);
   if (offer.discountPercent > 0) parts.push(`${offer.discountPercent}% off`);
-  if (parts.length === 0) parts.push(`a good deal for a ${need.loyaltyTier} member`);
-  return `In ${need.city}: ${parts.join(', ')}`;
+  if (shopper.trip && offer.location === shopper.trip.pickupLocation) parts.push(`at ${offer.location}`);
+  if (parts.length === 0) parts.push(`a good deal for a ${shopper.loyaltyTier} member`);
+  const where = shopper.trip ? `For your trip to ${shopper.trip.city} on ${shopper.trip.pickupDate}` : `In ${shopper.city}`;
+  return `${where}: ${parts.join(', ')}`;
 }
 
 function adFor(offer: Offer, reason: string): Ad {
