@@ -1,6 +1,7 @@
 # One image per service, from one file: docker build --build-arg SERVICE=ads-v2 -t ad-race-ads-v2 .
-# (docker compose builds all three.) The build stage is the same for every
-# service, so the second and third images reuse it.
+# (docker compose builds them all.) The build stage builds every project
+# tagged as a service (the services of services/services.json) and is the
+# same for each, so every image after the first reuses it.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
@@ -12,12 +13,12 @@ COPY . .
 # No dependency needs its install script (esbuild, swc and nx ship prebuilt binaries as packages), and
 # skipping them keeps the build the same with npm 10, as in the official image, and npm 11.
 RUN npm ci --no-audit --no-fund --ignore-scripts
-RUN npx nx run-many -t build --projects=web,ads-v1,ads-v2,web-ui --output-style=static
+RUN npx nx run-many -t build --projects=tag:type:service,web-ui --output-style=static
 
 # The runtime image holds one bundled file (every dependency is inside it), the page, and Node.js.
 FROM ${NODE_IMAGE}
 ARG SERVICE
-RUN test -n "${SERVICE}" || { echo 'build with --build-arg SERVICE=web, ads-v1 or ads-v2' >&2; exit 1; }
+RUN test -n "${SERVICE}" || { echo 'build with --build-arg SERVICE=<a service of services/services.json>' >&2; exit 1; }
 ENV NODE_ENV=production PORT=3000 WEB_ROOT=/app/public
 WORKDIR /app
 COPY --from=build /src/dist/services/${SERVICE}/main.cjs /src/dist/services/${SERVICE}/main.cjs.map ./

@@ -1,21 +1,39 @@
 // Lint checks the architecture, not the style: which project may use which,
-// and that only the messaging library talks to RabbitMQ.
+// that only the bus (and the test tools that poke the broker from outside it)
+// talks to RabbitMQ, and that code meant to run anywhere imports nothing of Node's.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-// Projects are tagged by type in their project.json.
+// Projects are tagged on two axes in their project.json: what they are (type:*) and where
+// they run (platform:*). A project must satisfy the rule of each of its tags.
 const production = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-  { sourceTag: 'type:front-end', onlyDependOnLibsWithTags: ['type:lib'] },
-  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-  { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: ['type:lib', 'type:test-util'] },
-  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib', 'type:test-util'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:lib', 'type:test-util'] },
+  // Services never import each other: they talk over the bus.
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:domain', 'type:bus', 'type:runtime'] },
+  { sourceTag: 'type:front-end', onlyDependOnLibsWithTags: ['type:domain'] },
+  // Pure logic (contracts, the race, the catalog, the schema translations): no bus, no runtime, no I/O.
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:bus', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:bus'] },
+  { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: ['type:domain', 'type:bus', 'type:runtime', 'type:test-util'] },
+  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:domain', 'type:test-util'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:bus', 'type:runtime', 'type:test-util'] },
+  // Where code runs: the browser and "anywhere" never reach for Node-only code.
+  { sourceTag: 'platform:browser', onlyDependOnLibsWithTags: ['platform:browser', 'platform:any'] },
+  { sourceTag: 'platform:any', onlyDependOnLibsWithTags: ['platform:any'] },
+  { sourceTag: 'platform:node', onlyDependOnLibsWithTags: ['platform:node', 'platform:any'] },
 ];
 // Tests, and the test helpers a service exports, may also use the shared test utilities.
-const tests = production.map((c) => ({ ...c, onlyDependOnLibsWithTags: [...new Set([...c.onlyDependOnLibsWithTags, 'type:test-util'])] }));
+const tests = production.map((c) =>
+  c.sourceTag.startsWith('type:') ? { ...c, onlyDependOnLibsWithTags: [...new Set([...c.onlyDependOnLibsWithTags, 'type:test-util'])] } : c,
+);
+// Tests of code that runs anywhere still run in Node.js.
+const nodeTests = tests.map((c) => (c.sourceTag === 'platform:any' || c.sourceTag === 'platform:browser' ? { ...c, onlyDependOnLibsWithTags: ['platform:node', 'platform:any'] } : c));
 
 const boundaries = (depConstraints, allow = []) => ['error', { enforceBuildableLibDependency: false, allow, depConstraints }];
+
+const amqplib = { name: 'amqplib', message: 'Only libs/messaging talks to RabbitMQ: use its Bus.' };
+// Code that runs in the browser, or anywhere, imports no Node.js module.
+const nodeOnly = { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'net', 'http', 'perf_hooks'], message: 'This code runs in the browser too: no Node.js modules.' };
 
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -25,18 +43,24 @@ export default [
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': boundaries(production),
-      'no-restricted-imports': ['error', { paths: [{ name: 'amqplib', message: 'Only libs/messaging talks to RabbitMQ: use its Bus.' }] }],
+      'no-restricted-imports': ['error', { paths: [amqplib] }],
     },
   },
   {
-    files: ['**/*.spec.ts', '**/src/testing.ts'],
-    rules: { '@nx/enforce-module-boundaries': boundaries(tests) },
+    files: ['libs/contracts/src/**/*.ts', 'libs/race/src/**/*.ts', 'libs/catalog/src/**/*.ts', 'libs/schema-translation/src/**/*.ts', 'web/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [amqplib], patterns: [nodeOnly] }] },
   },
   {
-    // The integration tests build the services in-process, and the deployment checks read
-    // their configuration schemas and routes: the only places that import apps.
+    files: ['**/*.spec.ts', '**/src/testing.ts', 'libs/schema-translation/src/arbitraries.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(nodeTests) },
+  },
+  {
+    // The integration tests, the deployment checks and the benchmark start services from
+    // the one list of services (libs/service-testing's services.ts loads them by name);
+    // the web server's own test helpers are imported by name.
     files: ['integration/src/**/*.ts', 'deployment/src/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': boundaries(tests, ['@ad-race/ads-v1', '@ad-race/ads-v2', '@ad-race/web', '@ad-race/web/testing']) },
+    rules: { '@nx/enforce-module-boundaries': boundaries(nodeTests, ['@ad-race/web/testing']) },
   },
   {
     // The bus, and the probe and floor that poke the broker from outside it in tests and the benchmark.

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // The smoke test of the composed stack, through its published port only, as a
 // user meets it: log in as anna, get an ad from an ad service over the
-// WebSocket, stop the ads-v2 container, and still get ads (from v1).
-// Usage: node .ci/compose-smoke.mjs <web url> <command that stops ads-v2>
+// WebSocket, see ads-v2 answer through the schema adapter, stop the ads-v2
+// container and then the adapter's, and still get ads (from v1).
+// Usage: node .ci/compose-smoke.mjs <web url> <command that stops the service named after it>
 //          <command that prints "name health" for each container> <ads-v2 url>
 import { execSync } from 'node:child_process';
 import WebSocket from 'ws';
 
 const [
   base = 'http://127.0.0.1:3000',
-  stopAdsV2 = 'docker compose stop ads-v2',
+  stopService = 'docker compose stop',
   healthOfContainers = "docker inspect --format '{{.Name}} {{.State.Health.Status}}' $(docker compose ps -q)",
   adsV2 = 'http://127.0.0.1:3002',
 ] = process.argv.slice(2);
@@ -56,9 +57,11 @@ async function main() {
 
   const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/ws`, { headers: { cookie } });
   const ads = [];
+  const races = [];
   ws.on('message', (data) => {
     const message = JSON.parse(data.toString());
     if (message.type === 'ad') ads.push(message);
+    if (message.type === 'race') races.push(message);
   });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
@@ -78,16 +81,25 @@ async function main() {
   const first = await adFor((a) => a.servedBy.service === 'ads', 'an ad from an ad service');
   check('an ad arrives over the WebSocket from an ad service', true, `${first.ad.headline}, served by ${first.servedBy.version} in ${first.latencyMs} ms`);
 
+  // ads-v2 reads version 2 of the needs: its answers reach the web server through the schema adapter.
+  const translated = await until('an answer from v2 through the schema adapter', 60_000, async () => {
+    await adFor(() => true, 'an ad');
+    return races.flatMap((r) => r.replies).find((r) => r.version === 'v2' && r.translated);
+  }).catch(() => undefined);
+  check('ads-v2 answers through the schema adapter', !!translated, translated ? `in ${translated.latencyMs} ms` : 'no translated answer from v2');
+
   check('ads-v2 is up before it is stopped', (await fetch(`${adsV2}/health/ready`)).ok);
-  execSync(stopAdsV2, { stdio: 'inherit' });
-  const versions = [];
-  for (let i = 0; i < 5; i++) {
-    const page = `after-stop-${i}`;
-    ws.send(JSON.stringify({ type: 'page', page }));
-    const ad = await until(`the ad for ${page}`, 10_000, async () => ads.find((a) => a.page === page));
-    versions.push(ad.servedBy.version);
+  for (const service of ['ads-v2', 'schema-adapter']) {
+    execSync(`${stopService} ${service}`, { stdio: 'inherit' });
+    const versions = [];
+    for (let i = 0; i < 5; i++) {
+      const page = `after-stopping-${service}-${i}`;
+      ws.send(JSON.stringify({ type: 'page', page }));
+      const ad = await until(`the ad for ${page}`, 10_000, async () => ads.find((a) => a.page === page));
+      versions.push(ad.servedBy.version);
+    }
+    check(`with ${service} stopped too, every ad still comes, from v1`, versions.every((v) => v === 'v1'), versions.join(' '));
   }
-  check('with ads-v2 stopped, every ad still comes, from v1', versions.every((v) => v === 'v1'), versions.join(' '));
   ws.close();
 }
 

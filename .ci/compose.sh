@@ -21,7 +21,8 @@ timing "stand-in base images"
 export IMAGE_PREFIX=localhost/ad-race IMAGE_TAG=ci
 export NODE_IMAGE=$NODE_STANDIN RABBITMQ_IMAGE=$RABBITMQ_STANDIN
 build_log=$(mktemp)
-for service in web ads-v1 ads-v2; do
+services=$(node -p "require('./services/services.json').services.map((s) => s.name).join(' ')")
+for service in $services; do
   podman build --format docker --pull=never \
     --build-arg NODE_IMAGE="$NODE_IMAGE" --build-arg NPM_CONFIG_OFFLINE=true --build-arg SERVICE="$service" \
     -v "${npm_config_cache:-$HOME/.npm}:/root/.npm" -t "$IMAGE_PREFIX-$service:$IMAGE_TAG" . >"$build_log" 2>&1 ||
@@ -30,8 +31,15 @@ for service in web ads-v1 ads-v2; do
 done
 timing "images built"
 
-# This machine's own RabbitMQ holds 5672, 15672 and 25672: publish on other ports.
-export WEB_PORT=13000 ADS_V1_PORT=13001 ADS_V2_PORT=13002 RABBITMQ_PORT=15670 RABBITMQ_MANAGEMENT_PORT=15671
+# This machine's own RabbitMQ holds 5672, 15672 and 25672: publish on other ports, 13000 and on
+# for the services in the order of the list (WEB_PORT=13000, ADS_V1_PORT=13001, ...).
+export RABBITMQ_PORT=15670 RABBITMQ_MANAGEMENT_PORT=15671
+port=13000
+for service in $services; do
+  variable=$(echo "${service}_PORT" | tr 'a-z-' 'A-Z_')
+  export "$variable=$port"
+  port=$((port + 1))
+done
 # The smoke test checks where ads come from, not how fast: a generous deadline keeps a busy
 # machine from turning a slow answer into the house ad.
 export AD_DEADLINE_MS=2000
@@ -63,7 +71,7 @@ compose up -d --no-build || { compose logs --tail=50; die "docker-compose up fai
 timing "docker-compose up (RabbitMQ healthy, services started)"
 
 health="podman inspect --format '{{.Name}} {{.State.Health.Status}}' \$(podman ps -q --filter label=com.docker.compose.project=$project)"
-node .ci/compose-smoke.mjs "http://127.0.0.1:$WEB_PORT" "docker-compose -p $project stop ads-v2" "$health" "http://127.0.0.1:$ADS_V2_PORT"
+node .ci/compose-smoke.mjs "http://127.0.0.1:$WEB_PORT" "docker-compose -p $project stop" "$health" "http://127.0.0.1:$ADS_V2_PORT"
 status=$?
 [ $status -eq 0 ] || compose logs --tail=40
 timing "smoke test"

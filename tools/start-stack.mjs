@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Runs the whole stack on this machine, each service as its own process:
-// web on PORT (default 3000), ads-v1 on PORT+1, ads-v2 on PORT+2, against the
-// RabbitMQ at AMQP_URL. `npm start` builds first, then runs this.
+// Runs the whole stack on this machine, each service as its own process, in
+// the order of the one list of services (services/services.json): web on PORT
+// (default 3000), the next on PORT+1, and so on, against the RabbitMQ at
+// AMQP_URL, each with the settings the list gives it. `npm start` builds
+// first, then runs this.
 //
 //   node tools/start-stack.mjs              every service
 //   node tools/start-stack.mjs ads-v2       only ads-v2 (say, to bring it back after stopping it)
@@ -9,11 +11,12 @@
 // Each command line names its service, so one can be stopped alone:
 //   pkill -f dist/services/ads-v2
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SERVICES = ['web', 'ads-v1', 'ads-v2']; // the order gives each its port: PORT + index
+const LIST = JSON.parse(readFileSync(`${root}/services/services.json`, 'utf8')).services;
+const SERVICES = LIST.map((s) => s.name); // the order gives each its port: PORT + index
 const basePort = Number(process.env.PORT ?? 3000);
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SERVICES.includes(name));
@@ -33,9 +36,11 @@ for (const name of names) {
     process.exit(1);
   }
   const port = basePort + SERVICES.indexOf(name);
+  // The list's settings for the stack, unless this environment says otherwise.
+  const settings = LIST.find((s) => s.name === name).stack ?? {};
   const child = spawn(process.execPath, ['--enable-source-maps', entry], {
     cwd: root,
-    env: { ...process.env, PORT: String(port) },
+    env: { ...settings, ...process.env, PORT: String(port) },
     stdio: 'inherit',
   });
   children.set(name, { child, port });

@@ -2,8 +2,7 @@
 // server sees it, and the page view as a browser sees it, side by side in one
 // run on this machine. Prints a table, and as its last line one JSON object.
 import { CUSTOMERS } from '@ad-race/catalog';
-import { adNeedV1, adNeedV2, adSolutionV2 } from '@ad-race/contracts';
-import { startStack } from '@ad-race/service-testing';
+import { startStack, willUseStackQueues } from '@ad-race/service-testing';
 import { brokerUrl, measureFloor, openTestNamespace, runFloorEcho } from '@ad-race/testing';
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -54,11 +53,7 @@ async function main() {
   }
 
   const ns = await openTestNamespace('bench');
-  ns.willUseSharedQueue(adNeedV1, 'ads-v1');
-  ns.willUseSharedQueue(adNeedV1, 'ads-v2');
-  ns.willUseSharedQueue(adNeedV1, 'schema-adapter');
-  ns.willUseSharedQueue(adNeedV2, 'ads-v2');
-  ns.willUseSharedQueue(adSolutionV2, 'schema-adapter');
+  willUseStackQueues(ns.probe);
   console.log(`ad-race benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), broker ${AMQP_URL.replace(/\/\/[^@]*@/, '//')}, namespace ${ns.namespace}`);
 
   console.log('measuring the floor: a bare amqplib round trip between two processes...');

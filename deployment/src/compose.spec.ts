@@ -44,6 +44,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs every service of the list, on the host port npm start gives it, named after it', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['rabbitmq', ...SERVICES].sort());
+    SERVICES.forEach((name, i) => {
+      const variable = `${name.toUpperCase().replaceAll('-', '_')}_PORT`;
+      expect([name, compose.services[name].ports]).toEqual([name, [`\${${variable}:-${3000 + i}}:3000`]]);
+    });
+  });
+
   it('lets every host port be overridden, and publishes the broker on this machine only', () => {
     for (const [name, service] of Object.entries<{ ports?: string[] }>(compose.services)) {
       const host = name === 'rabbitmq' ? '127\\.0\\.0\\.1:' : '';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listedServices } from '@ad-race/service-testing';
 import { load, loadAll } from 'js-yaml';
 
 // Reading the deployment files as a user's tools would.
@@ -49,5 +50,7 @@ export function renderOverlay(overlay: string): Yaml[] {
 }
 
 export const OVERLAYS = ['dev', 'prod'];
-export const SERVICES = ['web', 'ads-v1', 'ads-v2'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+/** Every service, from the one list of services (services/services.json). */
+export const SERVICES: string[] = listedServices().map((s) => s.name);
+/** The settings the list says the stack runs each service with: compose and Kubernetes must agree. */
+export const STACK_SETTINGS: Record<string, Record<string, string>> = Object.fromEntries(listedServices().map((s) => [s.name, s.stack ?? {}]));

@@ -1,9 +1,8 @@
 import type { StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
-import { containerEngineFound, startRabbitMQContainer, waitUntilReady } from '@ad-race/service-testing';
+import { containerEngineFound, listedServices, startRabbitMQContainer, startService, waitUntilReady } from '@ad-race/service-testing';
 import { eventually, sleep } from '@ad-race/testing';
 import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
-import { startAds } from './services';
 
 // Restarting a broker is only ever done to a container of the test's own,
 // never to the broker other tests share: without a container engine (as
@@ -12,14 +11,17 @@ const engine = containerEngineFound();
 
 (engine ? describe : describe.skip)('when the broker restarts (RabbitMQ in a container of its own)', () => {
   let container: StartedRabbitMQContainer;
-  let apps: Record<'web' | 'ads-v1' | 'ads-v2', FastifyInstance>;
+  let apps: Record<string, FastifyInstance>;
   let anna: AdSocket;
 
   beforeAll(async () => {
     container = await startRabbitMQContainer();
     const env = { AMQP_URL: container.getAmqpUrl(), BUS_NAMESPACE: 'restart' };
-    apps = { web: await startWeb(env), 'ads-v1': await startAds('ads-v1', env), 'ads-v2': await startAds('ads-v2', env) };
-    anna = await openCustomerSocket(apps.web);
+    // Every service of the list, ads-v2 on v2 through the adapter as the stack runs it.
+    const web = await startWeb(env);
+    apps = { web };
+    for (const { name, stack } of listedServices().filter((s) => s.name !== 'web')) apps[name] = await startService(name, { ...env, ...stack });
+    anna = await openCustomerSocket(web);
   }, 120_000);
 
   afterAll(async () => {
@@ -46,7 +48,7 @@ const engine = containerEngineFound();
     for (const app of Object.values(apps)) await waitUntilReady(app, 30_000);
     watching = false;
     await watch;
-    expect([...wentUnready].sort()).toEqual(['ads-v1', 'ads-v2', 'web']);
+    expect([...wentUnready].sort()).toEqual(Object.keys(apps).sort());
 
     // The same processes, the same socket: ads come from both versions again.
     const seen = new Set<string>();

@@ -1,11 +1,10 @@
 import { adNeedV1, adSolutionV1 } from '@ad-race/contracts';
-import { listenTo, startTestBroker, type TestBroker } from '@ad-race/service-testing';
+import { listenTo, startService, startTestBroker, type TestBroker } from '@ad-race/service-testing';
 import { metricValue, openTestNamespace, sleep } from '@ad-race/testing';
 import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
-import { startAds } from './services';
 
-describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
+describe('the stack on a real broker: web, ads-v1 and ads-v2, all on version 1 of the messages', () => {
   // RabbitMQ in a container of this suite's own when a container engine is reachable (as in CI), else AMQP_URL.
   let broker: TestBroker;
   let ns: Awaited<ReturnType<typeof openTestNamespace>>;
@@ -19,7 +18,7 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2', () => {
     return app;
   }
   async function ads(service: 'ads-v1' | 'ads-v2', extra: Record<string, string> = {}) {
-    const app = await startAds(service, { ...env, ...extra });
+    const app = await startService(service, { ...env, ...extra });
     apps.push(app);
     return app;
   }

@@ -2,3 +2,4 @@ export * from './listener';
 export * from './scripted-ads';
 export * from './stack';
 export * from './broker';
+export * from './services';

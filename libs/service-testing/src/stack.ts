@@ -1,15 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { freePort } from '@ad-race/testing';
-
-/** The workspace root: found from the current directory (Jest runs a project from its own folder). */
-function workspaceRoot(): string {
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'tools/start-stack.mjs'))) return dir;
-    if (dirname(dir) === dir) throw new Error('not inside the ad-race workspace: no tools/start-stack.mjs above ' + process.cwd());
-  }
-}
+import { adNeedV1, adNeedV2, adSolutionV2 } from '@ad-race/contracts';
+import { freePort, type BusProbe } from '@ad-race/testing';
+import { workspaceRoot } from './workspace';
 
 export interface RunningStack {
   url: string;
@@ -20,13 +12,14 @@ export interface RunningStack {
 
 /**
  * Runs the built stack exactly as `npm start` does (tools/start-stack.mjs),
- * on free ports, with the environment given (say, a namespace of its own).
- * For the end-to-end test and the benchmark; build first.
+ * on free ports, with the environment given (say, a namespace of its own):
+ * every service in the list, or those named. For the end-to-end test and the
+ * benchmark; build first.
  */
-export async function startStack(env: Record<string, string>, root = workspaceRoot()): Promise<RunningStack> {
-  // Three consecutive ports: web, ads-v1, ads-v2. Taken from the top of a free one, which is nearly always enough.
+export async function startStack(env: Record<string, string>, services: string[] = [], root = workspaceRoot()): Promise<RunningStack> {
+  // Consecutive ports, one per service in the list, from a free one: nearly always free too.
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['tools/start-stack.mjs'], {
+  const child: ChildProcess = spawn(process.execPath, ['tools/start-stack.mjs', ...services], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,4 +52,16 @@ export async function startStack(env: Record<string, string>, root = workspaceRo
       await exited;
     },
   };
+}
+
+/**
+ * Notes, for a test namespace's cleanup, the shared queues the services of the
+ * stack declare (each ad service version its needs queue, in either message
+ * version; the adapter its two). Unused shared queues expire from the broker by
+ * themselves after ten minutes; this deletes them at once.
+ */
+export function willUseStackQueues(probe: BusProbe): void {
+  for (const group of ['ads-v1', 'ads-v2', 'schema-adapter']) probe.willUseSharedQueue(adNeedV1, group);
+  probe.willUseSharedQueue(adNeedV2, 'ads-v2');
+  probe.willUseSharedQueue(adSolutionV2, 'schema-adapter');
 }

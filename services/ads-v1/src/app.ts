@@ -7,7 +7,7 @@ import type { AdsConfig } from './config';
 import { adMetrics } from './metrics';
 import { selectAd } from './select-ad';
 
-export { AdsConfig } from './config';
+export { AdsConfig, AdsConfig as Config } from './config';
 
 export interface AdsAppDeps {
   config: AdsConfig;

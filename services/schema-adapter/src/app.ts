@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { AdapterConfig } from './config';
 import { adapterMetrics } from './metrics';
 
-export { AdapterConfig } from './config';
+export { AdapterConfig, AdapterConfig as Config } from './config';
 
 export interface AdapterAppDeps {
   config: AdapterConfig;

@@ -14,7 +14,7 @@ import { Sessions } from './auth/session';
 import type { WebConfig } from './config';
 import { frontEnd } from './front-end';
 
-export { WebConfig } from './config';
+export { WebConfig, WebConfig as Config } from './config';
 
 export interface WebAppDeps {
   config: WebConfig;
