@@ -48,7 +48,8 @@ export default [
   },
   {
     files: ['libs/contracts/src/**/*.ts', 'libs/race/src/**/*.ts', 'libs/catalog/src/**/*.ts', 'libs/schema-translation/src/**/*.ts', 'web/src/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    // Tests, and files named *.node.ts (tools' helpers the browser never imports), run in Node.js.
+    ignores: ['**/*.spec.ts', '**/*.node.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [amqplib], patterns: [nodeOnly] }] },
   },
   {

@@ -6,3 +6,4 @@ export * from './ad-need';
 export * from './ad-solution';
 export * from './messages';
 export * from './browser-api';
+export * from './asyncapi';
