@@ -89,8 +89,10 @@ async function main() {
   check('ads-v2 answers through the schema adapter', !!translated, translated ? `in ${translated.latencyMs} ms` : 'no translated answer from v2');
 
   check('ads-v2 is up before it is stopped', (await fetch(`${adsV2}/health/ready`)).ok);
+  const stopped = [];
   for (const service of ['ads-v2', 'schema-adapter']) {
     execSync(`${stopService} ${service}`, { stdio: 'inherit' });
+    stopped.push(service);
     const versions = [];
     for (let i = 0; i < 5; i++) {
       const page = `after-stopping-${service}-${i}`;
@@ -98,7 +100,7 @@ async function main() {
       const ad = await until(`the ad for ${page}`, 10_000, async () => ads.find((a) => a.page === page));
       versions.push(ad.servedBy.version);
     }
-    check(`with ${service} stopped too, every ad still comes, from v1`, versions.every((v) => v === 'v1'), versions.join(' '));
+    check(`with ${stopped.join(' and ')} stopped, every ad still comes, from v1`, versions.every((v) => v === 'v1'), versions.join(' '));
   }
   ws.close();
 }

@@ -23,7 +23,9 @@ export NODE_IMAGE=$NODE_STANDIN RABBITMQ_IMAGE=$RABBITMQ_STANDIN
 build_log=$(mktemp)
 services=$(node -p "require('./services/services.json').services.map((s) => s.name).join(' ')")
 for service in $services; do
-  podman build --format docker --pull=never \
+  # npm ci opens more files at once than a build container's default limit allows: give it this
+  # shell's own (a container cannot be given more than its engine has).
+  podman build --format docker --pull=never --ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" \
     --build-arg NODE_IMAGE="$NODE_IMAGE" --build-arg NPM_CONFIG_OFFLINE=true --build-arg SERVICE="$service" \
     -v "${npm_config_cache:-$HOME/.npm}:/root/.npm" -t "$IMAGE_PREFIX-$service:$IMAGE_TAG" . >"$build_log" 2>&1 ||
     { tail -n 40 "$build_log"; die "could not build the $service image"; }

@@ -1,12 +1,11 @@
+import { listedServices } from '@ad-race/service-testing';
 import { readdirSync, readFileSync } from 'node:fs';
 
 // Where the CPU goes during a load step: the time each process of the stack,
 // the broker and the benchmark itself spent on the CPU (Linux /proc only).
 
 const PROCESSES: [name: string, matches: (cmdline: string) => boolean][] = [
-  ['web', (c) => c.includes('dist/services/web/')],
-  ['ads-v1', (c) => c.includes('dist/services/ads-v1/')],
-  ['ads-v2', (c) => c.includes('dist/services/ads-v2/')],
+  ...listedServices().map(({ name }): [string, (cmdline: string) => boolean] => [name, (c) => c.includes(`dist/services/${name}/`)]),
   ['RabbitMQ', (c) => c.includes('beam.smp') && c.includes('rabbit')],
 ];
 const TICKS_PER_S = 100; // USER_HZ on Linux

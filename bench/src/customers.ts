@@ -10,22 +10,33 @@ export interface Outcome {
   version: string;
 }
 
+/** One version's answer to a page view's need, as the race summary timed it (need published to answer received). */
+export interface Reply {
+  sentAt: number;
+  version: string;
+  latencyMs: number;
+  translated: boolean;
+}
+
 /**
  * A logged-in customer with the ad socket open, as a browser holds it. Every
  * page view gets a page name of its own, so its ad can be matched on arrival.
  */
 export class BenchCustomer {
   private readonly pending = new Map<string, number>();
+  /** The page views answered, by need: their race summaries come after the ad, once or more. */
+  private readonly raced = new Map<string, { sentAt: number; versions: Set<string> }>();
   private sequence = 0;
 
   private constructor(
     private readonly ws: WebSocket,
     private readonly onOutcome: (outcome: Outcome) => void,
+    private readonly onReply: (reply: Reply) => void,
   ) {
     ws.on('message', (data) => this.receive(data.toString()));
   }
 
-  static async connect(baseUrl: string, email: string, password: string, onOutcome: (o: Outcome) => void): Promise<BenchCustomer> {
+  static async connect(baseUrl: string, email: string, password: string, onOutcome: (o: Outcome) => void, onReply: (r: Reply) => void = () => undefined): Promise<BenchCustomer> {
     const res = await fetch(`${baseUrl}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -38,7 +49,7 @@ export class BenchCustomer {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new BenchCustomer(ws, onOutcome);
+    return new BenchCustomer(ws, onOutcome, onReply);
   }
 
   get waiting(): number {
@@ -56,6 +67,7 @@ export class BenchCustomer {
 
   forgetWaiting(): void {
     this.pending.clear();
+    this.raced.clear();
   }
 
   close(): void {
@@ -65,14 +77,21 @@ export class BenchCustomer {
   private receive(data: string): void {
     const now = performance.now();
     const message = JSON.parse(data) as ServerMessage;
-    if (message.type !== 'ad') {
-      if (message.type === 'error') throw new Error(`the web server said: ${message.message}`);
+    if (message.type === 'error') throw new Error(`the web server said: ${message.message}`);
+    if (message.type === 'race') {
+      const race = this.raced.get(message.needId);
+      for (const reply of race ? message.replies : []) {
+        if (race!.versions.has(reply.version)) continue;
+        race!.versions.add(reply.version);
+        this.onReply({ sentAt: race!.sentAt, version: reply.version, latencyMs: reply.latencyMs, translated: reply.translated });
+      }
       return;
     }
     const sentAt = this.pending.get(message.page);
     if (sentAt === undefined) return; // the ad for the login, or for a view given up on
     this.pending.delete(message.page);
     if (!serverMessageValidator.Check(message)) throw new Error(`an ad that breaks the contract: ${data}`);
+    this.raced.set(message.needId, { sentAt, versions: new Set() });
     this.onOutcome({ sentAt, e2eMs: now - sentAt, raceMs: message.latencyMs, version: message.servedBy.version });
   }
 }

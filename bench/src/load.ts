@@ -1,7 +1,7 @@
 import { sleep } from '@ad-race/testing';
 import { performance } from 'node:perf_hooks';
 import { cpuPercent, sampleCpu } from './cpu';
-import type { BenchCustomer, Outcome } from './customers';
+import type { BenchCustomer, Outcome, Reply } from './customers';
 import { summarise, type Summary } from './stats';
 
 export interface StepResult {
@@ -11,6 +11,8 @@ export interface StepResult {
   race: Summary;
   unanswered: number;
   byVersion: Record<string, number>;
+  /** Each version's answers, timed from the need's publication, whether they won or not. */
+  replies: Record<string, Summary>;
   /** Percent of one core used by each process during the measurement. */
   cpu: Record<string, number>;
 }
@@ -22,11 +24,12 @@ export interface StepResult {
  */
 export async function offerLoad(
   customers: BenchCustomer[],
-  outcomes: { take(): Outcome[] },
+  outcomes: { take(): Outcome[]; takeReplies(): Reply[] },
   ratePerS: number,
   options: { warmupMs: number; measureMs: number; drainMs: number },
 ): Promise<StepResult> {
   outcomes.take();
+  outcomes.takeReplies();
   const start = performance.now();
   const measureFrom = start + options.warmupMs;
   const end = measureFrom + options.measureMs;
@@ -60,9 +63,12 @@ export async function offerLoad(
   });
   await sleep(options.drainMs);
   const results = outcomes.take().filter((o) => o.sentAt >= measureFrom && o.sentAt < end);
+  const replies = outcomes.takeReplies().filter((r) => r.sentAt >= measureFrom && r.sentAt < end);
   for (const c of customers) c.forgetWaiting();
   const byVersion: Record<string, number> = {};
   for (const o of results) byVersion[o.version] = (byVersion[o.version] ?? 0) + 1;
+  const latencies: Record<string, number[]> = {};
+  for (const r of replies) (latencies[r.version] ??= []).push(r.latencyMs);
   return {
     offeredPerS: ratePerS,
     achievedPerS: Math.round(results.length / (options.measureMs / 1000)),
@@ -70,6 +76,7 @@ export async function offerLoad(
     race: summarise(results.map((o) => o.raceMs)),
     unanswered: Math.max(0, counted - results.length),
     byVersion,
+    replies: Object.fromEntries(Object.entries(latencies).map(([version, values]) => [version, summarise(values)])),
     cpu: cpuPercent(cpuBefore, cpuAfter, options.measureMs / 1000),
   };
 }

@@ -6,7 +6,7 @@ import { startStack, willUseStackQueues } from '@ad-race/service-testing';
 import { brokerUrl, measureFloor, openTestNamespace, runFloorEcho } from '@ad-race/testing';
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { BenchCustomer, type Outcome } from './customers';
+import { BenchCustomer, type Outcome, type Reply } from './customers';
 import { offerLoad, type StepResult } from './load';
 import { ms, summarise } from './stats';
 
@@ -59,27 +59,18 @@ async function main() {
   console.log('measuring the floor: a bare amqplib round trip between two processes...');
   const floorResult = await floor(ns.namespace);
 
-  console.log('starting the stack as `npm start` runs it: web, ads-v1, ads-v2...');
-  const stack = await startStack({
-    AMQP_URL,
-    BUS_NAMESPACE: ns.namespace,
-    SESSION_SECRET: 'a benchmark secret, long enough to sign',
-    PAGE_VIEWS_PER_SECOND: '100000', // each client socket stands for many customers
-  });
-  let collected: Outcome[] = [];
-  const outcomes = { take: () => collected.splice(0) };
-  const customers: BenchCustomer[] = [];
-  try {
-    for (const c of CUSTOMERS.slice(0, CUSTOMER_COUNT)) {
-      customers.push(await BenchCustomer.connect(stack.url, c.email, 'rent-a-car', (o) => collected.push(o)));
-    }
-    console.log(`${customers.length} customers logged in, each with the ad socket open`);
-    await offerLoad(customers, outcomes, 200, { warmupMs: 2000, measureMs: 1000, drainMs: 300 }); // warm-up: JIT, roster
+  // The adapter's hop: the same fixed load twice, ads-v2 first on version 1 of the messages (as
+  // v1 is, and no adapter running), then as the stack ships, on version 2 through the schema
+  // adapter. The difference in v2's reply time is what the two extra hops cost.
+  console.log(`measuring the schema adapter's hop: ads-v2 on v1, then on v2 through the adapter, at ${FIXED_LOAD_PER_S} ads/s...`);
+  const direct = await withStack(ns.namespace, { MESSAGES: 'v1' }, async (run) => run(FIXED_LOAD_PER_S, 5000), ['web', 'ads-v1', 'ads-v2']);
 
-    const fixed = await offerLoad(customers, outcomes, FIXED_LOAD_PER_S, { warmupMs: 1000, measureMs: 5000, drainMs: 500 });
+  console.log('starting the stack as `npm start` runs it: every service, ads-v2 on v2 through the schema adapter...');
+  await withStack(ns.namespace, {}, async (run) => {
+    const fixed = await run(FIXED_LOAD_PER_S, 5000);
     const steps: StepResult[] = [];
     for (const rate of STEPS_PER_S) {
-      const step = await offerLoad(customers, outcomes, rate, { warmupMs: 1000, measureMs: 3000, drainMs: 500 });
+      const step = await run(rate, 3000);
       steps.push(step);
       process.stdout.write(`  ${rate}/s offered: ${step.achievedPerS}/s answered, end-to-end p99 ${ms(step.e2e.p99)} ms\n`);
       // Two failed steps in a row end the search: one can be bad luck on a shared machine.
@@ -115,6 +106,20 @@ async function main() {
     if (last) console.log(`  at ${last.offeredPerS} ads/s: ${cpuOf(last)}`);
     console.log(`highest load with end-to-end p99 under ${P99_LIMIT_MS} ms, every view answered and no house ads: ${best?.achievedPerS ?? 0} ads/s (target: 3000)`);
 
+    // What the schema adapter's two extra hops cost v2, at the same load, in the same run.
+    const [v2Direct, v2Translated] = [direct.replies['v2'], fixed.replies['v2']];
+    const hop = { p50: (v2Translated?.p50 ?? NaN) - (v2Direct?.p50 ?? NaN), p99: (v2Translated?.p99 ?? NaN) - (v2Direct?.p99 ?? NaN) };
+    const aw = [44, 8, 8, 8, 8];
+    console.log(`\nthe schema adapter's hop, at ${FIXED_LOAD_PER_S} ads/s (need published -> answer received by the web server):`);
+    console.log(row(['', 'n', 'p50 ms', 'p99 ms', 'v2 wins'], aw));
+    const wins = (s: StepResult) => `${Math.round((100 * (s.byVersion['v2'] ?? 0)) / Math.max(1, s.race.n))}%`;
+    console.log(row(['race, ads-v2 on v1', direct.race.n, ms(direct.race.p50), ms(direct.race.p99), wins(direct)], aw));
+    console.log(row(['race, ads-v2 on v2 through the adapter', fixed.race.n, ms(fixed.race.p50), ms(fixed.race.p99), wins(fixed)], aw));
+    for (const [label, summary] of [['v1 answers (the same both times)', fixed.replies['v1']], ['v2 answers, on v1', v2Direct], ['v2 answers, on v2 through the adapter', v2Translated]] as const) {
+      if (summary) console.log(row([label, summary.n, ms(summary.p50), ms(summary.p99), ''], aw));
+    }
+    console.log(`the adapter adds ${ms(hop.p50)} ms at p50 and ${ms(hop.p99)} ms at p99 (target: at most 0.5 ms at p50)`);
+
     console.log(
       JSON.stringify({
         floor_p50_ms: round(f.p50),
@@ -130,13 +135,47 @@ async function main() {
         floor_round_trips_per_s: floorResult.perSecond,
         race_to_floor_p50: round(fixed.race.p50 / f.p50),
         race_to_floor_at_fixed_load_p50: round(fixed.race.p50 / fl.p50),
+        race_ads_v2_on_v1_p50_ms: round(direct.race.p50),
+        adapter_hop_p50_ms: round(hop.p50),
+        adapter_hop_p99_ms: round(hop.p99),
         cores: cpus().length,
       }),
     );
+  });
+  await ns.cleanup();
+}
+
+type Run = (ratePerS: number, measureMs: number) => Promise<StepResult>;
+
+/**
+ * Starts the stack as `npm start` runs it (with `env` over its settings), logs
+ * the customers in, warms it up, hands `body` a way to offer load, and stops it.
+ */
+async function withStack<T>(namespace: string, env: Record<string, string>, body: (run: Run) => Promise<T>, services: string[] = []): Promise<T> {
+  const stack = await startStack(
+    {
+      AMQP_URL,
+      BUS_NAMESPACE: namespace,
+      SESSION_SECRET: 'a benchmark secret, long enough to sign',
+      PAGE_VIEWS_PER_SECOND: '100000', // each client socket stands for many customers
+      ...env,
+    },
+    services,
+  );
+  const collected: Outcome[] = [];
+  const replies: Reply[] = [];
+  const outcomes = { take: () => collected.splice(0), takeReplies: () => replies.splice(0) };
+  const customers: BenchCustomer[] = [];
+  try {
+    for (const c of CUSTOMERS.slice(0, CUSTOMER_COUNT)) {
+      customers.push(await BenchCustomer.connect(stack.url, c.email, 'rent-a-car', (o) => collected.push(o), (r) => replies.push(r)));
+    }
+    console.log(`${customers.length} customers logged in, each with the ad socket open`);
+    await offerLoad(customers, outcomes, 200, { warmupMs: 2000, measureMs: 1000, drainMs: 300 }); // warm-up: JIT, roster
+    return await body((rate, measureMs) => offerLoad(customers, outcomes, rate, { warmupMs: 1000, measureMs, drainMs: 500 }));
   } finally {
     customers.forEach((c) => c.close());
     await stack.stop();
-    await ns.cleanup();
   }
 }
 
