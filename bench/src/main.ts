@@ -115,7 +115,13 @@ async function main() {
     const wins = (s: StepResult) => `${Math.round((100 * (s.byVersion['v2'] ?? 0)) / Math.max(1, s.race.n))}%`;
     console.log(row(['race, ads-v2 on v1', direct.race.n, ms(direct.race.p50), ms(direct.race.p99), wins(direct)], aw));
     console.log(row(['race, ads-v2 on v2 through the adapter', fixed.race.n, ms(fixed.race.p50), ms(fixed.race.p99), wins(fixed)], aw));
-    for (const [label, summary] of [['v1 answers (the same both times)', fixed.replies['v1']], ['v2 answers, on v1', v2Direct], ['v2 answers, on v2 through the adapter', v2Translated]] as const) {
+    const answers = [
+      ['v1 answers, beside ads-v2 on v1', direct.replies['v1']],
+      ['v1 answers, beside ads-v2 on v2', fixed.replies['v1']],
+      ['v2 answers, on v1', v2Direct],
+      ['v2 answers, on v2 through the adapter', v2Translated],
+    ] as const;
+    for (const [label, summary] of answers) {
       if (summary) console.log(row([label, summary.n, ms(summary.p50), ms(summary.p99), ''], aw));
     }
     console.log(`the adapter adds ${ms(hop.p50)} ms at p50 and ${ms(hop.p99)} ms at p99 (target: at most 0.5 ms at p50)`);

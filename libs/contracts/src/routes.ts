@@ -29,3 +29,6 @@ export function instanceQueueName(namespace: string, channel: string, instance: 
 export function deadLetterName(namespace: string): string {
   return `${namespace}.dead-letters`;
 }
+
+/** The dead-letter queue holds at most this many messages: the oldest go first. */
+export const DEAD_LETTER_MAX_LENGTH = 10_000;

@@ -1,4 +1,4 @@
-import { deadLetterName, exchangeName, instanceQueueName, sharedQueueName } from '@ad-race/contracts';
+import { DEAD_LETTER_MAX_LENGTH, deadLetterName, exchangeName, instanceQueueName, sharedQueueName } from '@ad-race/contracts';
 import type { Channel, Options } from 'amqplib';
 
 /**
@@ -13,7 +13,6 @@ export type QueueKind = { kind: 'shared'; group: string } | { kind: 'per-instanc
 const SHARED_QUEUE_EXPIRES_MS = 10 * 60_000;
 /** Bounds on what a queue can hold if its consumers stop: oldest messages go first. */
 const SHARED_QUEUE_MAX_LENGTH = 10_000;
-const DEAD_LETTER_MAX_LENGTH = 10_000;
 
 /**
  * The exchanges and queues of one namespace, as one process declares them.

@@ -1,4 +1,4 @@
-import { deadLetterName, exchangeName, MESSAGES, sharedQueueName, type MessageContract } from '@ad-race/contracts';
+import { DEAD_LETTER_MAX_LENGTH, deadLetterName, exchangeName, MESSAGES, sharedQueueName, type MessageContract } from '@ad-race/contracts';
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 
 export interface DeadLetter {
@@ -40,7 +40,7 @@ export class BusProbe {
     for (const contract of MESSAGES) await channel.assertExchange(exchangeName(namespace, contract.channel), 'fanout', { durable: true });
     const deadLetters = deadLetterName(namespace);
     await channel.assertExchange(deadLetters, 'fanout', { durable: true });
-    await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-max-length': 10_000 } });
+    await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-max-length': DEAD_LETTER_MAX_LENGTH } });
     await channel.bindQueue(deadLetters, deadLetters, '');
     return new BusProbe(model, channel, namespace);
   }
