@@ -1,59 +1,14 @@
-import { adNeedV1, adNeedV2, adSolutionV2, createAdNeedV1, createAdNeedV2 } from '@ad-race/contracts';
-import { listenTo, startService, startTestBroker, type TestBroker } from '@ad-race/service-testing';
-import { eventually, metricValue, openTestNamespace, sleep } from '@ad-race/testing';
-import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
+import { adNeedV1, adNeedV2, createAdNeedV1, createAdNeedV2 } from '@ad-race/contracts';
+import { listenTo } from '@ad-race/service-testing';
+import { eventually, metricValue, sleep } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
+import { stackUnderTest } from './stack-under-test';
 
 // Old and new message versions side by side: the web server and ads-v1 on
 // version 1, ads-v2 on version 2, and the schema adapter translating between.
 describe('two message versions on one bus: ads-v2 on v2 through the schema adapter, web and ads-v1 on v1', () => {
-  let broker: TestBroker;
-  let ns: Awaited<ReturnType<typeof openTestNamespace>>;
-  let env: Record<string, string>;
-  let apps: FastifyInstance[];
-  let sockets: AdSocket[];
-
-  async function start(name: string, extra: Record<string, string> = {}) {
-    const app = name === 'web' ? await startWeb({ ...env, ...extra }) : await startService(name, { ...env, ...extra });
-    apps.push(app);
-    return app;
-  }
-  async function stop(app: FastifyInstance) {
-    apps.splice(apps.indexOf(app), 1);
-    await app.close();
-  }
-  async function customer(app: FastifyInstance, email?: string) {
-    const socket = await openCustomerSocket(app, email);
-    sockets.push(socket);
-    return socket;
-  }
-  const metrics = async (app: FastifyInstance) => (await app.inject({ method: 'GET', url: '/metrics' })).body;
-
-  beforeAll(async () => {
-    broker = await startTestBroker();
-    console.log(`integration broker: ${broker.source} at ${broker.url}`);
-  }, 90_000);
-
-  afterAll(async () => {
-    await broker?.stop();
-  });
-
-  beforeEach(async () => {
-    apps = [];
-    sockets = [];
-    ns = await openTestNamespace('versions', broker.url);
-    ns.willUseSharedQueue(adNeedV1, 'ads-v1');
-    ns.willUseSharedQueue(adNeedV1, 'schema-adapter');
-    ns.willUseSharedQueue(adNeedV2, 'ads-v2');
-    ns.willUseSharedQueue(adSolutionV2, 'schema-adapter');
-    env = { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace };
-  });
-
-  afterEach(async () => {
-    sockets.forEach((s) => s.ws.terminate());
-    for (const app of apps.reverse()) await app.close();
-    await ns.cleanup();
-  });
+  const stack = stackUnderTest('versions');
+  const { start, stop, customer, metrics } = stack;
 
   it('races v1 on version 1 against v2 on version 2 over a few hundred needs: both answer each, the first answer wins', async () => {
     const web = await start('web');
@@ -103,7 +58,7 @@ describe('two message versions on one bus: ads-v2 on v2 through the schema adapt
     const a = await start('schema-adapter', { INSTANCE_ID: 'adapter-a' });
     const b = await start('schema-adapter', { INSTANCE_ID: 'adapter-b' });
     // Needs as the web server publishes them, heard again in version 2.
-    const needsV2 = await listenTo(ns.url, ns.namespace, adNeedV2, [adNeedV1]);
+    const needsV2 = await listenTo(stack.ns.url, stack.ns.namespace, adNeedV2, [adNeedV1]);
     try {
       const web = { service: 'web', version: '1.0.0', instance: 'web-test' };
       const needs = Array.from({ length: 40 }, (_, i) => createAdNeedV1(web, { customerId: 'c-0001', city: 'Amsterdam', loyaltyTier: 'gold', page: `page-${i}` }, 5_000));
@@ -125,14 +80,14 @@ describe('two message versions on one bus: ads-v2 on v2 through the schema adapt
     const anna = await customer(web);
     const producer = { service: 'web', version: '3.0.0', instance: 'web-from-the-future' };
     const future = { ...createAdNeedV2(producer, { customerId: 'c-0001', city: 'Amsterdam', loyaltyTier: 'gold', page: 'home', preferredClasses: [], partySize: 1, rentals: { count: 0, mostRecentClass: null }, trip: null }, 5_000), schemaVersion: 3 };
-    for (let i = 0; i < 3; i++) ns.probe.publishRaw(adNeedV2, JSON.stringify(future), { messageId: `v3-${i}`, type: 'ad.need', headers: { 'schema-version': 3, 'producer-version': '3.0.0' } });
+    for (let i = 0; i < 3; i++) stack.ns.probe.publishRaw(adNeedV2, JSON.stringify(future), { messageId: `v3-${i}`, type: 'ad.need', headers: { 'schema-version': 3, 'producer-version': '3.0.0' } });
     for (let i = 0; i < 3; i++) expect((await anna.view('deals')).servedBy).toMatchObject({ version: 'v2' });
-    const letters = await ns.probe.takeDeadLetters(3);
+    const letters = await stack.ns.probe.takeDeadLetters(3);
     expect(letters.map((l) => [l.messageId, l.queue, l.reason])).toEqual(
-      [0, 1, 2].map((i) => [`v3-${i}`, `${ns.namespace}.ad.need.v2.ads-v2`, 'unknown schema version 3 of "ad.need" (this consumer reads version 2)']),
+      [0, 1, 2].map((i) => [`v3-${i}`, `${stack.ns.namespace}.ad.need.v2.ads-v2`, 'unknown schema version 3 of "ad.need" (this consumer reads version 2)']),
     );
     await eventually(async () => metricValue(await metrics(v2), 'ad_race_invalid_messages_total', { version: '3.0.0' }) === 3, 2_000, 'three counted');
     await sleep(200); // dead-lettered once each: never redelivered
-    expect(await ns.probe.takeDeadLetters()).toEqual([]);
+    expect(await stack.ns.probe.takeDeadLetters()).toEqual([]);
   }, 60_000);
 });

@@ -1,54 +1,15 @@
 import { adNeedV1, adSolutionV1 } from '@ad-race/contracts';
-import { listenTo, startService, startTestBroker, type TestBroker } from '@ad-race/service-testing';
-import { metricValue, openTestNamespace, sleep } from '@ad-race/testing';
-import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
+import { listenTo } from '@ad-race/service-testing';
+import { metricValue, sleep } from '@ad-race/testing';
+import type { AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
+import { stackUnderTest } from './stack-under-test';
 
 describe('the stack on a real broker: web, ads-v1 and ads-v2, all on version 1 of the messages', () => {
-  // RabbitMQ in a container of this suite's own when a container engine is reachable (as in CI), else AMQP_URL.
-  let broker: TestBroker;
-  let ns: Awaited<ReturnType<typeof openTestNamespace>>;
-  let env: Record<string, string>;
-  const apps: FastifyInstance[] = [];
-  const sockets: AdSocket[] = [];
-
-  async function web(extra: Record<string, string> = {}) {
-    const app = await startWeb({ ...env, ...extra });
-    apps.push(app);
-    return app;
-  }
-  async function ads(service: 'ads-v1' | 'ads-v2', extra: Record<string, string> = {}) {
-    const app = await startService(service, { ...env, ...extra });
-    apps.push(app);
-    return app;
-  }
-  async function customer(app: FastifyInstance, email?: string) {
-    const socket = await openCustomerSocket(app, email);
-    sockets.push(socket);
-    return socket;
-  }
-
-  beforeAll(async () => {
-    broker = await startTestBroker();
-    console.log(`integration broker: ${broker.source} at ${broker.url}`);
-  }, 90_000);
-
-  afterAll(async () => {
-    await broker?.stop();
-  });
-
-  beforeEach(async () => {
-    ns = await openTestNamespace('stack', broker.url);
-    ns.willUseSharedQueue(adNeedV1, 'ads-v1');
-    ns.willUseSharedQueue(adNeedV1, 'ads-v2');
-    env = { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace };
-  });
-
-  afterEach(async () => {
-    sockets.splice(0).forEach((s) => s.ws.terminate());
-    for (const app of apps.splice(0).reverse()) await app.close();
-    await ns.cleanup();
-  });
+  const stack = stackUnderTest('stack');
+  const web = (extra?: Record<string, string>) => stack.start('web', extra);
+  const ads = (service: 'ads-v1' | 'ads-v2', extra?: Record<string, string>) => stack.start(service, extra);
+  const customer = (app: FastifyInstance, email?: string) => stack.customer(app, email);
 
   it('races v1 and v2 for every page: one wins, both are timed', async () => {
     const app = await web();
@@ -79,7 +40,7 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2, all on version 1 o
       const race = await anna.raceOf(ad.needId, 2);
       expect(race.replies.find((r) => r.version === 'v2')).toMatchObject({ shadow: true, won: false });
     }
-    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await stack.metrics(app);
     expect(metricValue(metrics, 'ad_race_wins_total', { version: 'v2' })).toBe(0);
     expect(metricValue(metrics, 'ad_race_shadow_replies_total', { version: 'v2' })).toBeGreaterThanOrEqual(10);
   });
@@ -91,13 +52,12 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2, all on version 1 o
     const anna = await customer(app);
     await anna.raceOf((await anna.view('home')).needId, 2);
 
-    await v2.close();
-    apps.splice(apps.indexOf(v2), 1);
+    await stack.stop(v2);
     for (let i = 0; i < 5; i++) {
       const ad = await anna.view('deals');
       expect(ad.servedBy.version).toBe('v1');
     }
-    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await stack.metrics(app);
     expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(0);
   });
 
@@ -105,7 +65,7 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2, all on version 1 o
     const app = await web();
     await ads('ads-v1', { INSTANCE_ID: 'ads-v1-a' });
     await ads('ads-v1', { INSTANCE_ID: 'ads-v1-b' });
-    const solutions = await listenTo(ns.url, ns.namespace, adSolutionV1);
+    const solutions = await listenTo(stack.ns.url, stack.ns.namespace, adSolutionV1);
     try {
       const anna = await customer(app);
       const needIds: string[] = [];
@@ -141,7 +101,7 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2, all on version 1 o
     expect([...seen(anna)].filter((id) => benNeeds.has(id))).toEqual([]);
     expect([...seen(ben)].filter((id) => annaNeeds.has(id))).toEqual([]);
     for (const app of [webA, webB]) {
-      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      const metrics = await stack.metrics(app);
       expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(0);
     }
   });
@@ -151,22 +111,22 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2, all on version 1 o
     await ads('ads-v1');
     await ads('ads-v2');
     const anna = await customer(app);
-    const needs = await listenTo(ns.url, ns.namespace, adNeedV1);
+    const needs = await listenTo(stack.ns.url, stack.ns.namespace, adNeedV1);
     try {
       for (let i = 0; i < 5; i++) {
-        ns.probe.publishRaw(adNeedV1, `garbage ${i}`, { messageId: `bad-need-${i}` });
+        stack.ns.probe.publishRaw(adNeedV1, `garbage ${i}`, { messageId: `bad-need-${i}` });
         const ad = await anna.view('home');
         expect(ad.servedBy.version).not.toBe('fallback');
         // A malformed answer to a need this web instance is waiting for: parsed, rejected, dead-lettered.
-        ns.probe.publishRaw(adSolutionV1, JSON.stringify({ name: 'ad.solution', schemaVersion: 1 }), { messageId: `bad-solution-${i}`, correlationId: ad.needId });
+        stack.ns.probe.publishRaw(adSolutionV1, JSON.stringify({ name: 'ad.solution', schemaVersion: 1 }), { messageId: `bad-solution-${i}`, correlationId: ad.needId });
       }
-      const letters = await ns.probe.takeDeadLetters(5 * 3 + 5); // each bad need from v1, v2 and this test’s listener; each bad solution
+      const letters = await stack.ns.probe.takeDeadLetters(5 * 3 + 5); // each bad need from v1, v2 and this test’s listener; each bad solution
       const from = (queue: string) => letters.filter((l) => l.queue === queue).map((l) => l.messageId).sort();
       const badNeeds = [0, 1, 2, 3, 4].map((i) => `bad-need-${i}`);
-      expect(from(`${ns.namespace}.ad.need.v1.ads-v1`)).toEqual(badNeeds);
-      expect(from(`${ns.namespace}.ad.need.v1.ads-v2`)).toEqual(badNeeds);
+      expect(from(`${stack.ns.namespace}.ad.need.v1.ads-v1`)).toEqual(badNeeds);
+      expect(from(`${stack.ns.namespace}.ad.need.v1.ads-v2`)).toEqual(badNeeds);
       const badSolutions = letters.filter((l) => l.messageId?.startsWith('bad-solution'));
-      expect(badSolutions.map((l) => l.queue)).toEqual(Array(5).fill(expect.stringMatching(`^${ns.namespace}\\.ad\\.solution\\.v1\\.`)));
+      expect(badSolutions.map((l) => l.queue)).toEqual(Array(5).fill(expect.stringMatching(`^${stack.ns.namespace}\\.ad\\.solution\\.v1\\.`)));
       expect(badSolutions.map((l) => l.reason)).toEqual(Array(5).fill(expect.stringMatching(/^invalid "ad\.solution" v1: \//)));
       expect(new Set(letters.filter((l) => l.messageId?.startsWith('bad-need')).map((l) => l.reason))).toEqual(new Set(['message body is not JSON']));
     } finally {
