@@ -12,6 +12,8 @@ timing() { echo "[compose] $1: $((SECONDS - t0)) s"; t0=$SECONDS; }
 die() { echo "[compose] $*" >&2; echo "smoke: 0 passed, 1 failed"; exit 1; }
 
 engine_up || die "no container engine"
+# Stop the engine if this script started it, however it ends (the full cleanup is set below).
+trap engine_down EXIT
 timing "container engine up"
 .ci/containers/base-images.sh || die "could not build the stand-in base images"
 timing "stand-in base images"

@@ -31,7 +31,9 @@ engine_answers() {
 engine_up() {
   engine_install || return 1
   engine_answers && return 0
-  nohup podman system service --time=0 "$DOCKER_HOST" >/tmp/podman-ci-service.log 2>&1 &
+  # From /: the service and the conmon processes it starts work in its working directory, which
+  # must outlive the checkout that started it (a clone deleted under a running service breaks it).
+  (cd / && exec nohup podman system service --time=0 "$DOCKER_HOST" >/tmp/podman-ci-service.log 2>&1) &
   ENGINE_STARTED_PID=$!
   for _ in $(seq 50); do
     engine_answers && return 0

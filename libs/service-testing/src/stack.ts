@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { adNeedV1, adNeedV2, adSolutionV2 } from '@ad-race/contracts';
-import { freePort, type BusProbe } from '@ad-race/testing';
+import { freePortRange, type BusProbe } from '@ad-race/testing';
+import { listedServices } from './services';
 import { workspaceRoot } from './workspace';
 
 export interface RunningStack {
@@ -17,8 +18,8 @@ export interface RunningStack {
  * benchmark; build first.
  */
 export async function startStack(env: Record<string, string>, services: string[] = [], root = workspaceRoot()): Promise<RunningStack> {
-  // Consecutive ports, one per service in the list, from a free one: nearly always free too.
-  const port = await freePort();
+  // Consecutive ports, one per service in the list.
+  const port = await freePortRange(listedServices().length);
   const child: ChildProcess = spawn(process.execPath, ['tools/start-stack.mjs', ...services], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
