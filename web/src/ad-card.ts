@@ -14,7 +14,8 @@ const euros = (amount: number) => `€${amount.toFixed(2)}`;
 export function renderAd(container: HTMLElement, message: AdMessage): void {
   const { ad, servedBy } = message;
   const { offer } = ad;
-  const house = servedBy.version === 'fallback';
+  // The house ad: no ad service answered by the deadline ("fallback"), or the web server did not ask, too busy ("shed").
+  const house = servedBy.version === 'fallback' || servedBy.version === 'shed';
   const card = el('article', undefined, house ? 'ad house' : 'ad');
   card.dataset['needId'] = message.needId;
   card.dataset['page'] = message.page;
@@ -45,9 +46,11 @@ export function renderAd(container: HTMLElement, message: AdMessage): void {
   card.append(
     el(
       'p',
-      house
-        ? `House ad: no ad service answered within the deadline (${formatMs(message.latencyMs)}).`
-        : `Served by ads ${servedBy.version} (${servedBy.instance}) in ${formatMs(message.latencyMs)}.`,
+      servedBy.version === 'shed'
+        ? 'House ad: the ad services are busy, so the web server did not ask them.'
+        : house
+          ? `House ad: no ad service answered within the deadline (${formatMs(message.latencyMs)}).`
+          : `Served by ads ${servedBy.version} (${servedBy.instance}) in ${formatMs(message.latencyMs)}.`,
       'served-by',
     ),
   );

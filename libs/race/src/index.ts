@@ -1,2 +1,3 @@
 export * from './race-table';
 export * from './version-roster';
+export * from './admission';

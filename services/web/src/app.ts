@@ -31,7 +31,7 @@ export interface WebAppDeps {
 export async function buildApp({ config, accounts = new Accounts(), logger }: WebAppDeps): Promise<FastifyInstance> {
   const identity = identify('web', config.SERVICE_VERSION, config.INSTANCE_ID);
   const log = logger ?? createLogger(identity, config.LOG_LEVEL);
-  const metrics = createMetrics(identity, ['fallback']);
+  const metrics = createMetrics(identity, ['fallback', 'shed']);
   const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics, publishes: [adNeedV1] });
   const sockets = new CustomerSockets();
   const sessions = new Sessions({ secureCookie: config.COOKIE_SECURE });

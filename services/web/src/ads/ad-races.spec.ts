@@ -195,6 +195,23 @@ describe('the race, as the web server runs it', () => {
     }
   });
 
+  it('sheds load: past the needs it lets be in flight, a page view gets the house ad at once and no need goes out', async () => {
+    // The ad service answers after 300 ms: the first 20 needs (the limit it starts with) are all still in flight.
+    await setUp([{ version: 'v1', delayMs: 300 }], { AD_DEADLINE_MS: '2000' });
+    const anna = await socketFor();
+    const published = ads!.needs.items.length;
+    const views = Array.from({ length: 30 }, (_, i) => `flood-${i}`);
+    for (const page of views) anna.ws.send(JSON.stringify({ type: 'page', page }));
+    const adsFor = await Promise.all(views.map((page) => anna.messages.waitUntil((m) => m.type === 'ad' && m.page === page, { timeoutMs: 5_000 })));
+    const servedBy = adsFor.map((m) => (m.type === 'ad' ? m.servedBy.version : ''));
+    expect(servedBy.filter((v) => v === 'v1')).toHaveLength(20);
+    expect(servedBy.filter((v) => v === 'shed')).toHaveLength(10);
+    expect(adsFor.find((m) => m.type === 'ad' && m.servedBy.version === 'shed')).toMatchObject({ latencyMs: 0, ad: { offer: { id: 'house-ad' } } });
+    expect(ads!.needs.items.length - published).toBe(20);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metricValue(metrics, 'ad_race_needs_shed_total', { version: 'shed' })).toBe(10);
+  });
+
   it('counts wins, losses and latencies by version', async () => {
     await setUp([
       { version: 'v1', delayMs: 30 },

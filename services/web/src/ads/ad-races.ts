@@ -1,7 +1,7 @@
-import { adNeedV1, createAdNeedV1, type AdMessage, type AdSolutionV1, type RaceMessage } from '@ad-race/contracts';
+import { adNeedV1, createAdNeedV1, newMessageId, type AdMessage, type AdSolutionV1, type RaceMessage } from '@ad-race/contracts';
 import type { CustomerProfile } from '@ad-race/catalog';
 import type { Bus } from '@ad-race/messaging';
-import { RaceTable, type Race, type RaceEvent, type Reply } from '@ad-race/race';
+import { AdmissionLimit, RaceTable, type Race, type RaceEvent, type Reply } from '@ad-race/race';
 import type { Logger, ServiceIdentity } from '@ad-race/service-runtime';
 import { performance } from 'node:perf_hooks';
 import type { CustomerSockets } from './customer-sockets';
@@ -43,11 +43,14 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
  */
 export class AdRaces {
   private readonly table: RaceTable<Asker, Answered>;
+  private readonly admission: AdmissionLimit;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
 
   constructor(private readonly deps: AdRacesDeps) {
     this.table = new RaceTable({ deadlineMs: deps.deadlineMs });
+    // A race won later than a fifth of its deadline says the bus is falling behind.
+    this.admission = new AdmissionLimit({ targetLatencyMs: deps.deadlineMs / 5 });
   }
 
   /** Whether an answer in this conversation belongs to this instance: checked before the answer is parsed. */
@@ -55,9 +58,14 @@ export class AdRaces {
     return this.table.knows(conversationId);
   }
 
-  /** Publishes "I need an ad" for this customer and page, and opens its race. Returns the need's id. */
+  /**
+   * Publishes "I need an ad" for this customer and page, and opens its race.
+   * Returns the need's id. When more needs are in flight than the bus carries
+   * on time, sends the house ad at once instead (load shedding).
+   */
   requestAd(customer: CustomerProfile, page: string): string {
     const { bus, identity, metrics, log, deadlineMs } = this.deps;
+    if (!this.admission.admit()) return this.shed(customer, page);
     const need = createAdNeedV1(identity, { customerId: customer.id, city: customer.homeCity, loyaltyTier: customer.loyaltyTier, page }, deadlineMs);
     this.handle(this.table.openRace(need.id, { customerId: customer.id, city: customer.homeCity, page }, performance.now()));
     this.scheduleDeadline();
@@ -79,6 +87,16 @@ export class AdRaces {
     this.handle(this.table.reply(conversationId, answer, receivedAt));
   }
 
+  /** The house ad at once, no need published: the ad services are busy. */
+  private shed(customer: CustomerProfile, page: string): string {
+    const { sockets, metrics, identity } = this.deps;
+    const needId = newMessageId();
+    const servedBy = { service: identity.service, version: 'shed', instance: identity.instance };
+    sockets.send(customer.id, { type: 'ad', needId, page, ad: houseAd(customer.homeCity, 'shed'), servedBy, latencyMs: 0 });
+    metrics.needsShed.inc({ version: 'shed' });
+    return needId;
+  }
+
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -93,6 +111,7 @@ export class AdRaces {
           break;
         case 'winner': {
           const { race, reply } = event;
+          this.admission.settle(reply.latencyMs, performance.now());
           const { solution } = reply.solution;
           sockets.send(race.context.customerId, this.adMessage(race, solution.payload.ad, solution.producer, reply.latencyMs));
           metrics.adLatencyMs.observe({ version: reply.version }, reply.latencyMs);
@@ -101,6 +120,7 @@ export class AdRaces {
         }
         case 'fallback': {
           const { race } = event;
+          this.admission.settle(undefined, performance.now());
           const latencyMs = performance.now() - race.openedAt;
           const servedBy = { service: identity.service, version: 'fallback', instance: identity.instance };
           sockets.send(race.context.customerId, this.adMessage(race, houseAd(race.context.city), servedBy, latencyMs));
