@@ -10,6 +10,8 @@
 //
 // Each command line names its service, so one can be stopped alone:
 //   pkill -f dist/services/ads-v2
+// STACK_NODE_ARGS passes options to every service's node, such as a profiler:
+//   STACK_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' npm start
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +40,8 @@ for (const name of names) {
   const port = basePort + SERVICES.indexOf(name);
   // The list's settings for the stack, unless this environment says otherwise.
   const settings = LIST.find((s) => s.name === name).stack ?? {};
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry], {
     cwd: root,
     env: { ...settings, ...process.env, PORT: String(port) },
     stdio: 'inherit',

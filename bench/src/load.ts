@@ -1,6 +1,6 @@
 import { sleep } from '@ad-race/testing';
 import { performance } from 'node:perf_hooks';
-import { cpuPercent, sampleCpu } from './cpu';
+import { cpuPercent, cpuPerAd, memoryMb, sampleProcesses } from './cpu';
 import type { BenchCustomer, Outcome, Reply } from './customers';
 import { summarise, type Summary } from './stats';
 
@@ -15,6 +15,12 @@ export interface StepResult {
   replies: Record<string, Summary>;
   /** Percent of one core used by each process during the measurement. */
   cpu: Record<string, number>;
+  /** Microseconds of CPU each process spent per ad answered. */
+  cpuPerAdUs: Record<string, number>;
+  /** Resident memory of each process at the end of the step, in MiB. */
+  memoryMb: Record<string, number>;
+  /** Ads served by a real version (within the deadline, as every winner is), a second. */
+  goodputPerS: number;
 }
 
 /**
@@ -36,7 +42,7 @@ export async function offerLoad(
   let sent = 0;
   let counted = 0;
   let next = 0;
-  let cpuBefore = sampleCpu();
+  let cpuBefore = sampleProcesses();
   let cpuAfter = cpuBefore;
   let measuring = false;
   const total = Math.floor(((end - start) / 1000) * ratePerS);
@@ -45,7 +51,7 @@ export async function offerLoad(
       const now = performance.now();
       if (!measuring && now >= measureFrom) {
         measuring = true;
-        cpuBefore = sampleCpu();
+        cpuBefore = sampleProcesses();
       }
       const due = Math.min(Math.floor(((now - start) / 1000) * ratePerS), total);
       for (; sent < due; sent++) {
@@ -54,7 +60,7 @@ export async function offerLoad(
         if (sentAt >= measureFrom && sentAt < end) counted++;
       }
       if (now >= end) {
-        cpuAfter = sampleCpu();
+        cpuAfter = sampleProcesses();
         resolve();
       }
       else setTimeout(tick, 1);
@@ -69,14 +75,20 @@ export async function offerLoad(
   for (const o of results) byVersion[o.version] = (byVersion[o.version] ?? 0) + 1;
   const latencies: Record<string, number[]> = {};
   for (const r of replies) (latencies[r.version] ??= []).push(r.latencyMs);
+  const seconds = options.measureMs / 1000;
+  const achievedPerS = Math.round(results.length / seconds);
+  const cpu = cpuPercent(cpuBefore, cpuAfter, seconds);
   return {
     offeredPerS: ratePerS,
-    achievedPerS: Math.round(results.length / (options.measureMs / 1000)),
+    achievedPerS,
     e2e: summarise(results.map((o) => o.e2eMs)),
     race: summarise(results.map((o) => o.raceMs)),
     unanswered: Math.max(0, counted - results.length),
     byVersion,
     replies: Object.fromEntries(Object.entries(latencies).map(([version, values]) => [version, summarise(values)])),
-    cpu: cpuPercent(cpuBefore, cpuAfter, options.measureMs / 1000),
+    cpu,
+    cpuPerAdUs: cpuPerAd(cpu, achievedPerS),
+    memoryMb: memoryMb(cpuAfter),
+    goodputPerS: Math.round(results.filter((o) => o.version !== 'fallback' && o.version !== 'shed').length / seconds),
   };
 }

@@ -5,3 +5,4 @@ export * from './namespace';
 export * from './ports';
 export * from './probe';
 export * from './floor';
+export * from './shape-floor';

@@ -49,8 +49,9 @@ export class AdRaces {
 
   constructor(private readonly deps: AdRacesDeps) {
     this.table = new RaceTable({ deadlineMs: deps.deadlineMs });
-    // A race won later than a fifth of its deadline says the bus is falling behind.
-    this.admission = new AdmissionLimit({ targetLatencyMs: deps.deadlineMs / 5 });
+    // A race won later than half its deadline says the bus is falling behind: needs are queueing.
+    // (A healthy bus's slowest races, on a busy machine, take a fifth of the default deadline.)
+    this.admission = new AdmissionLimit({ targetLatencyMs: deps.deadlineMs / 2 });
   }
 
   /** Whether an answer in this conversation belongs to this instance: checked before the answer is parsed. */
