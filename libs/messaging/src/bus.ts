@@ -2,6 +2,7 @@ import { conversationOf, type Envelope, type MessageContract } from '@ad-race/co
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options, type RecoveringChannelModel } from 'amqplib';
 import { performance } from 'node:perf_hooks';
 import { Acknowledger, type Delivery } from './acknowledger';
+import { coalesceWrites } from './coalesce-writes';
 import { Topology, type QueueKind } from './topology';
 
 /** The logging the bus needs: pino's shape, so a service passes its own logger. */
@@ -129,6 +130,8 @@ export class Bus {
   /** The connection being set up or in use, and how many there have been. */
   private current: ChannelModel | null = null;
   private connections = 0;
+  /** Whether the connection writes a turn's frames with one system call (see coalesceWrites). */
+  writesCoalesced = false;
 
   constructor(private readonly options: BusOptions) {
     this.topology = new Topology(options.namespace, options.instance);
@@ -232,6 +235,8 @@ export class Bus {
   private async setup(model: ChannelModel): Promise<void> {
     const connection = ++this.connections;
     this.current = model;
+    this.writesCoalesced = coalesceWrites(model);
+    if (!this.writesCoalesced) this.log.warn({}, 'amqplib is not as this bus expects: each frame goes out in a write of its own');
     // Recovery listens for errors only once setup is done: until then, these keep one from crashing the process.
     model.on('error', (err: Error) => this.log.warn({ err: err.message }, 'connection error'));
     model.on('close', () => {
