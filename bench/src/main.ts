@@ -85,11 +85,15 @@ async function shapeFloor(namespace: string) {
   }
 }
 
-/** Rising loads until two in a row fail (one can be bad luck on a shared machine). */
+/**
+ * Rising loads until two in a row fail. A step that fails is tried once more:
+ * on a shared machine one bad second can sink a step's p99.
+ */
 async function search<S extends { offeredPerS: number }>(run: (ratePerS: number) => Promise<S>, passes: (step: S) => boolean): Promise<(S & { passed: boolean })[]> {
   const steps: (S & { passed: boolean })[] = [];
   for (const rate of STEPS_PER_S) {
-    const result = await run(rate);
+    let result = await run(rate);
+    if (!passes(result)) result = await run(rate);
     steps.push({ ...result, passed: passes(result) });
     if (steps.length >= 2 && !steps[steps.length - 1]!.passed && !steps[steps.length - 2]!.passed) break;
   }

@@ -8,8 +8,14 @@ export interface AdmissionOptions {
    * all by its deadline, says that the bus is falling behind.
    */
   targetLatencyMs: number;
-  /** The limit is multiplied by this when the bus falls behind, at most once per `targetLatencyMs`. */
+  /** The limit is multiplied by this when the bus falls behind. */
   backoff: number;
+  /**
+   * The bus falls behind when more than this share of the races settled in a
+   * window of `targetLatencyMs` were won late or not at all: one slow race
+   * (a garbage collection, a busy core) is not a backlog.
+   */
+  lateShare: number;
 }
 
 export const DEFAULT_ADMISSION_OPTIONS: Omit<AdmissionOptions, 'targetLatencyMs'> = {
@@ -17,6 +23,7 @@ export const DEFAULT_ADMISSION_OPTIONS: Omit<AdmissionOptions, 'targetLatencyMs'
   minLimit: 4,
   maxLimit: 10_000,
   backoff: 0.75,
+  lateShare: 0.1,
 };
 
 /**
@@ -29,17 +36,17 @@ export const DEFAULT_ADMISSION_OPTIONS: Omit<AdmissionOptions, 'targetLatencyMs'
  * The limit adapts, additive increase and multiplicative decrease, as TCP's
  * congestion window does and Netflix's concurrency-limits (AIMD): it grows by
  * one for every limit's worth of races won within the target while it is more
- * than half in use, and shrinks by a factor when a race is won late or not at
- * all, once per target's time (the races of one backlog end late together).
- * It settles near what the bus carries on time: with needs in flight L and
- * races a second X, a race takes L / X (Little's law). Pure logic: the caller
- * passes the time.
+ * than half in use, and shrinks by a factor at the end of a window (the
+ * target's time) in which more than a small share of the races were won late
+ * or not at all. It settles near what the bus carries on time: with needs in
+ * flight L and races a second X, a race takes L / X (Little's law). Pure
+ * logic: the caller passes the time.
  */
 export class AdmissionLimit {
   private readonly options: AdmissionOptions;
   private current: number;
   private inFlight = 0;
-  private lastCut = -Infinity;
+  private window = { start: -Infinity, settled: 0, late: 0 };
 
   constructor(options: Pick<AdmissionOptions, 'targetLatencyMs'> & Partial<AdmissionOptions>) {
     this.options = { ...DEFAULT_ADMISSION_OPTIONS, ...options };
@@ -65,13 +72,14 @@ export class AdmissionLimit {
   settle(latencyMs: number | undefined, now: number): void {
     const inUse = this.inFlight;
     this.inFlight = Math.max(0, this.inFlight - 1);
-    const { targetLatencyMs, backoff, minLimit, maxLimit } = this.options;
-    if (latencyMs === undefined || latencyMs > targetLatencyMs) {
-      if (now - this.lastCut < targetLatencyMs) return;
-      this.lastCut = now;
-      this.current = Math.max(minLimit, this.current * backoff);
-    } else if (inUse * 2 >= this.current) {
-      this.current = Math.min(maxLimit, this.current + 1 / this.current);
+    const { targetLatencyMs, backoff, minLimit, maxLimit, lateShare } = this.options;
+    if (now - this.window.start >= targetLatencyMs) {
+      const { settled, late } = this.window;
+      if (late > 0 && late > settled * lateShare) this.current = Math.max(minLimit, this.current * backoff);
+      this.window = { start: now, settled: 0, late: 0 };
     }
+    this.window.settled++;
+    if (latencyMs === undefined || latencyMs > targetLatencyMs) this.window.late++;
+    else if (inUse * 2 >= this.current) this.current = Math.min(maxLimit, this.current + 1 / this.current);
   }
 }
