@@ -25,9 +25,9 @@ const CUSTOMER_COUNT = 64;
 const FLOOR_ROUND_TRIPS = 5000;
 const NEED_SIZE_BYTES = 420; // about the size of an ad.need
 
-/** A child process of this benchmark that says "ready" on its stdout when it is. */
+/** A child process of this benchmark that says "ready" on its stdout when it is, and ends when the benchmark does. */
 async function child(...args: string[]): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [process.argv[1]!, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [process.argv[1]!, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     proc.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     proc.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
@@ -160,7 +160,10 @@ async function main() {
   if (role === 'floor-echo' || role === 'shape-answerer') {
     const running = role === 'floor-echo' ? await runFloorEcho(AMQP_URL, namespace!) : await runShapeAnswerer(AMQP_URL, namespace!, name!);
     process.stdout.write('ready\n');
-    process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
+    const stop = () => void running.close().then(() => process.exit(0), () => process.exit(0));
+    process.once('SIGTERM', stop);
+    // Its stdin is the benchmark's pipe: it closes when the benchmark ends, however it ends.
+    process.stdin.on('end', stop).resume();
     return;
   }
 
