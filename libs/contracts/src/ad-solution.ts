@@ -10,7 +10,11 @@ import { Ad } from './offer';
  * Version 1 has no conversation id: the AMQP correlationId carries it.
  */
 export const AdSolutionV1 = envelopeOf('ad.solution', 1, {
-  /** The need this answers. */
+  /**
+   * The message this answers: the need, or, for an answer the schema adapter
+   * translated, the version-2 answer it was made from (the need is then the
+   * conversation's, in the AMQP correlationId).
+   */
   causationId: CausedBy,
   /** A shadow version is timed and compared, but its ads are never shown. */
   shadow: Type.Boolean(),

@@ -55,8 +55,11 @@ export interface Envelope {
 
 /**
  * The conversation a message belongs to: its own field where it has one;
- * otherwise (version 1) that of the message that caused it, or its own id if
- * it starts one. A translation, which changes the cause, names it explicitly.
+ * otherwise (version 1) the id of the message that caused it, or its own id
+ * if it starts one. That is right for a version-1 message one step from the
+ * need that started its conversation (an answer to it), which is all version 1
+ * has; a translation, whose cause is another message, names the conversation
+ * explicitly, and it travels in the AMQP correlationId.
  */
 export function conversationOf(message: Envelope): string {
   return message.conversationId ?? message.causationId ?? message.id;

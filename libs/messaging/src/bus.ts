@@ -57,7 +57,7 @@ export interface PublishOptions {
 }
 
 export interface BusHooks {
-  /** A message was dead-lettered: it broke its contract, or its handler failed. */
+  /** A message was dead-lettered: it broke its contract, was another version, or its handler refused it or failed. */
   deadLettered?(meta: MessageMeta, reason: string): void;
   /** A message past its deadline was dropped unanswered. */
   expired?(meta: MessageMeta, message: Envelope): void;
@@ -365,8 +365,14 @@ export class Bus {
         if (!accepted && !this.drained) {
           // Wait for the socket to drain, or for the channel to close (then publishing fails at once).
           this.drained = new Promise<void>((done) => {
-            channel.once('drain', done);
-            channel.once('close', done);
+            // Whichever comes first, the other listener goes too: a long-lived channel must not collect them.
+            const settle = () => {
+              channel.off('drain', settle);
+              channel.off('close', settle);
+              done();
+            };
+            channel.once('drain', settle);
+            channel.once('close', settle);
           }).then(() => {
             this.drained = null;
           });

@@ -10,7 +10,9 @@ interface Internals {
 
 /**
  * Makes a connection write what its channels queued in one turn of the event
- * loop with one system call. amqplib's multiplexer, on `setImmediate`, writes
+ * loop with one system call (as far as the socket's buffer takes it: past its
+ * high-water mark the rest waits for 'drain', as before; heartbeats and the
+ * connection's own frames still go out by themselves). amqplib's multiplexer, on `setImmediate`, writes
  * each queued frame (a publish, an ack) to the socket on its own: at a
  * thousand ads a second that is thousands of small writes, each a system call
  * and, with Nagle's algorithm off as it must be here, a packet. Corking the

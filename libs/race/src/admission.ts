@@ -35,8 +35,8 @@ export const DEFAULT_ADMISSION_OPTIONS: Omit<AdmissionOptions, 'targetLatencyMs'
  *
  * The limit adapts, additive increase and multiplicative decrease, as TCP's
  * congestion window does and Netflix's concurrency-limits (AIMD): it grows by
- * one for every limit's worth of races won within the target while it is more
- * than half in use, and shrinks by a factor at the end of a window (the
+ * one for every limit's worth of races won within the target while it is at
+ * least half in use, and shrinks by a factor at the end of a window (the
  * target's time) in which more than a small share of the races were won late
  * or not at all. It settles near what the bus carries on time: with needs in
  * flight L and races a second X, a race takes L / X (Little's law). Pure

@@ -2,7 +2,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import type { ServiceIdentity } from './identity';
 
 // Milliseconds are the natural unit of a race; buckets from 0.1 ms to 1 s.
-const LATENCY_BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 25, 50, 100, 250, 500, 1000];
+export const LATENCY_BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 25, 50, 100, 250, 500, 1000];
 
 /**
  * The metrics registry of a service, with what every service counts the same
@@ -37,7 +37,7 @@ export function createMetrics(identity: ServiceIdentity, keep: readonly string[]
     needsExpired: counter('ad_race_needs_expired_total', 'Needs dropped unanswered because their deadline had passed'),
     invalidMessages: counter(
       'ad_race_invalid_messages_total',
-      'Messages dead-lettered because they broke their contract or their handler failed, by producer version',
+      'Messages dead-lettered because they broke their contract, were a version the consumer does not read, or their handler refused them or failed, by producer version',
       versionLabels(),
     ),
   };

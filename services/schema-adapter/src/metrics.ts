@@ -1,4 +1,4 @@
-import type { Metrics } from '@ad-race/service-runtime';
+import { LATENCY_BUCKETS_MS, type Metrics } from '@ad-race/service-runtime';
 import { Counter, Histogram } from 'prom-client';
 
 /** What the adapter counts, by translation ("ad.need.v1 -> ad.need.v2"): a handful of fixed label values. */
@@ -25,7 +25,7 @@ export function adapterMetrics({ registry }: Metrics) {
     name: 'ad_race_translation_ms',
     help: 'From receiving a message to the broker confirming its translation, in milliseconds',
     labelNames: ['from', 'to'] as const,
-    buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 25, 50, 100],
+    buckets: LATENCY_BUCKETS_MS,
     registers: [registry],
   });
   return { translations, untranslatable, skipped, translationMs };

@@ -1,4 +1,4 @@
-import { adNeedV1, adSolutionV1 } from '@ad-race/contracts';
+import { adNeedV1, adSolutionV1, conversationOf } from '@ad-race/contracts';
 import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
@@ -43,12 +43,12 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
   // answers to other instances' needs on their conversation id (the AMQP
   // correlationId), unparsed. One without a conversation id is parsed: checked,
   // and dead-lettered if broken (by every web instance, each on its own queue,
-  // so once per instance); a valid one is matched on the need it answers.
+  // so once per instance); a valid one is in the conversation its body says.
   bus.subscribe({
     contract: adSolutionV1,
     queue: { kind: 'per-instance' },
     wants: (meta) => meta.conversationId === undefined || races.knows(meta.conversationId),
-    handle: (solution, meta) => races.answer(solution, meta.conversationId ?? solution.causationId, meta.translatedBy !== undefined, meta.receivedAt),
+    handle: (solution, meta) => races.answer(solution, meta.conversationId ?? conversationOf(solution), meta.translatedBy !== undefined, meta.receivedAt),
   });
 
   if (!config.SESSION_SECRET) {
