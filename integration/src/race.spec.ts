@@ -1,7 +1,7 @@
 import { adNeedV1, adSolutionV1 } from '@ad-race/contracts';
 import { listenTo } from '@ad-race/service-testing';
-import { metricValue, sleep } from '@ad-race/testing';
-import type { AdSocket } from '@ad-race/web/testing';
+import { eventually, metricValue, sleep } from '@ad-race/testing';
+import { logIn, openAdSocket, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
 import { stackUnderTest } from './stack-under-test';
 
@@ -104,6 +104,21 @@ describe('the stack on a real broker: web, ads-v1 and ads-v2, all on version 1 o
       const metrics = await stack.metrics(app);
       expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(0);
     }
+  });
+
+  it('ends a session on every web instance when the customer logs out on one: a copied cookie stops working, its sockets close', async () => {
+    const webA = await web({ INSTANCE_ID: 'web-a' });
+    const webB = await web({ INSTANCE_ID: 'web-b' });
+    const cookie = await logIn(webA);
+    const session = async (app: FastifyInstance) => (await app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).statusCode;
+    expect([await session(webA), await session(webB)]).toEqual([200, 200]); // the instances share the secret
+    const onB = await openAdSocket(webB, cookie);
+    const closed = new Promise<number>((resolve) => onB.ws.once('close', (code) => resolve(code)));
+
+    expect((await webA.inject({ method: 'POST', url: '/api/logout', headers: { cookie } })).statusCode).toBe(204);
+    expect(await closed).toBe(1008);
+    await eventually(async () => (await session(webB)) === 401, 5_000, 'web-b to forget the session');
+    expect(await session(webA)).toBe(401);
   });
 
   it('dead-letters malformed messages while the good ones flow', async () => {

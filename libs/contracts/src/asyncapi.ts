@@ -14,6 +14,7 @@ export interface MessageExample {
 const SUMMARIES: Record<string, string> = {
   'ad.need': 'I need an ad: a customer opened a page, and every ad service version that reads this version answers it once.',
   'ad.solution': 'An ad service version’s answer to a need: the web server races them, any listener can compare them.',
+  'session.ended': 'A customer logged out: every web instance forgets the session and closes its sockets.',
 };
 
 /** A TypeBox schema as plain JSON Schema (TypeBox marks its schemas with symbols, which JSON leaves out). */

@@ -4,6 +4,7 @@ export * from './routes';
 export * from './offer';
 export * from './ad-need';
 export * from './ad-solution';
+export * from './session-ended';
 export * from './messages';
 export * from './browser-api';
 export * from './asyncapi';

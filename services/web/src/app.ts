@@ -1,4 +1,4 @@
-import { adNeedV1, adSolutionV1, conversationOf } from '@ad-race/contracts';
+import { adNeedV1, adSolutionV1, conversationOf, createSessionEndedV1, sessionEndedV1 } from '@ad-race/contracts';
 import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
@@ -32,7 +32,7 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
   const identity = identify('web', config.SERVICE_VERSION, config.INSTANCE_ID);
   const log = logger ?? createLogger(identity, config.LOG_LEVEL);
   const metrics = createMetrics(identity, ['fallback', 'shed']);
-  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics, publishes: [adNeedV1] });
+  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics, publishes: [adNeedV1, sessionEndedV1] });
   const sockets = new CustomerSockets();
   const sessions = new Sessions({ secureCookie: config.COOKIE_SECURE });
   const races = new AdRaces({ bus, identity, metrics: raceMetrics(metrics), log, sockets, deadlineMs: config.AD_DEADLINE_MS });
@@ -49,6 +49,18 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
     queue: { kind: 'per-instance' },
     wants: (meta) => meta.conversationId === undefined || races.knows(meta.conversationId),
     handle: (solution, meta) => races.answer(solution, meta.conversationId ?? conversationOf(solution), meta.translatedBy !== undefined, meta.receivedAt),
+  });
+
+  // Reads session.ended, from every web instance (itself included): a logout ends the session
+  // everywhere, and closes its sockets here too.
+  bus.subscribe({
+    contract: sessionEndedV1,
+    queue: { kind: 'per-instance' },
+    handle: ({ payload }) => {
+      const session = { id: payload.sessionId, customerId: payload.customerId, expiresAt: Date.parse(payload.expiresAt) };
+      sessions.markEnded(session);
+      sockets.closeSession(session.customerId, session.id, 1008, 'logged out');
+    },
   });
 
   if (!config.SESSION_SECRET) {
@@ -75,7 +87,11 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
     accounts,
     sessions,
     onLogin: (customer) => races.requestAd(customer, 'login'),
-    onLogout: (session) => sockets.closeSession(session.customerId, session.id, 1008, 'logged out'),
+    onLogout: (session) => {
+      sockets.closeSession(session.customerId, session.id, 1008, 'logged out');
+      const ended = createSessionEndedV1(identity, { sessionId: session.id, customerId: session.customerId, expiresAt: new Date(session.expiresAt).toISOString() });
+      bus.publish(sessionEndedV1, ended).catch((err: Error) => log.warn({ err: err.message, customerId: session.customerId }, 'could not tell the other web instances of a logout'));
+    },
   });
   await app.register(adSocketRoute, { accounts, sessions, races, sockets, pageViewsPerSecond: config.PAGE_VIEWS_PER_SECOND });
   await app.register(frontEnd, { root: config.WEB_ROOT });

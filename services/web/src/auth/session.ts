@@ -31,9 +31,10 @@ export interface SessionsOptions {
  * sharing the secret can read them and none has to store them. Logging out
  * clears the cookie and remembers the session as ended until it would have
  * expired (the last 100,000 of them, in memory), so a copy of the cookie no
- * longer works on this instance while it runs. Other web instances, and this
- * one after a restart, would learn of it only through a shared session store,
- * which this project leaves out: there a copied cookie works until it expires.
+ * longer works. Every web instance hears of it on the bus (session.ended) and
+ * remembers it too; one started after the logout does not know of it, and
+ * there a copied cookie works until it expires (a shared session store would
+ * close that, which this project leaves out).
  */
 export class Sessions {
   /** Ended session id -> when it would have expired. In the order they ended. */
@@ -80,14 +81,18 @@ export class Sessions {
   end(request: FastifyRequest, reply: FastifyReply): Session | null {
     const session = this.read(request);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    if (!session) return null;
+    if (session) this.markEnded(session);
+    return session;
+  }
+
+  /** Remembers a session as ended (here, or on another web instance) until it would have expired. */
+  markEnded(session: Session): void {
     // Forget what has expired anyway, and past the bound the oldest.
     const now = this.clock();
     for (const [id, expiresAt] of this.ended) {
       if (expiresAt > now && this.ended.size < this.maxEnded) break;
       this.ended.delete(id);
     }
-    this.ended.set(session.id, session.expiresAt);
-    return session;
+    if (session.expiresAt > now) this.ended.set(session.id, session.expiresAt);
   }
 }
