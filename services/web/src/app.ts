@@ -1,6 +1,7 @@
 import { adNeedV1, adSolutionV1, conversationOf, createSessionEndedV1, sessionEndedV1 } from '@ad-race/contracts';
 import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
 import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,8 @@ import { adSocketRoute } from './ads/ad-socket';
 import { CustomerSockets } from './ads/customer-sockets';
 import { raceMetrics } from './ads/race-metrics';
 import { Accounts } from './auth/accounts';
+import { LoginThrottle } from './auth/login-throttle';
+import { PasswordChecks } from './auth/password-checks';
 import { authRoutes } from './auth/routes';
 import { Sessions } from './auth/session';
 import type { WebConfig } from './config';
@@ -83,9 +86,18 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
     },
   });
   await app.register(operationsRoutes, { isReady: () => bus.isConnected, registry: metrics.registry });
+  // Rate limits where a route asks for one (logins), by client address. Behind a proxy, the
+  // address is the proxy's unless Fastify is told to trust it (left to the operator).
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: `too many login attempts from this address: try again in ${context.after}` }),
+  });
   await app.register(authRoutes, {
     accounts,
     sessions,
+    loginsPerMinute: config.LOGINS_PER_MINUTE,
+    throttle: new LoginThrottle(),
+    passwordChecks: new PasswordChecks(config.PASSWORD_CHECKS_AT_ONCE, 16 * config.PASSWORD_CHECKS_AT_ONCE),
     onLogin: (customer) => races.requestAd(customer, 'login'),
     onLogout: (session) => {
       sockets.closeSession(session.customerId, session.id, 1008, 'logged out');

@@ -12,6 +12,10 @@ export const WebConfig = Type.Object({
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   /** Send the session cookie over HTTPS only (set it behind TLS). */
   COOKIE_SECURE: Type.Boolean({ default: false }),
+  /** Login attempts one client address may make a minute; more get 429 with Retry-After. */
+  LOGINS_PER_MINUTE: Type.Integer({ default: 30, minimum: 1, maximum: 1_000_000 }),
+  /** Password checks (scrypt, tens of milliseconds of CPU each) running at once; as many more may wait. */
+  PASSWORD_CHECKS_AT_ONCE: Type.Integer({ default: 2, minimum: 1, maximum: 64 }),
   /** Page views one ad socket may send a second, on average (twice that in a burst); more closes it. */
   PAGE_VIEWS_PER_SECOND: Type.Integer({ default: 10, minimum: 1, maximum: 100_000 }),
   /** The built front end (npm run build puts it in dist/web). */

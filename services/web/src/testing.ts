@@ -12,8 +12,14 @@ import { buildApp, WebConfig } from './app';
 
 /** Builds the web server and listens on a free port of 127.0.0.1, connected to the broker. */
 export async function startWeb(env: Record<string, string>): Promise<FastifyInstance> {
-  // Tests send page views faster than a person: the limit per socket is raised unless a test sets it.
-  const config = readConfig(WebConfig, { SESSION_SECRET: 'a test secret that is long enough!', WEB_ROOT: 'dist/web', PAGE_VIEWS_PER_SECOND: '1000', ...env });
+  // Tests send page views and log in faster than a person: the limits are raised unless a test sets them.
+  const config = readConfig(WebConfig, {
+    SESSION_SECRET: 'a test secret that is long enough!',
+    WEB_ROOT: 'dist/web',
+    PAGE_VIEWS_PER_SECOND: '1000',
+    LOGINS_PER_MINUTE: '100000',
+    ...env,
+  });
   const app = await buildApp({ config, logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   await waitUntilReady(app);
