@@ -1,6 +1,7 @@
 import { adNeedV1, adSolutionV1, conversationOf, createSessionEndedV1, sessionEndedV1 } from '@ad-race/contracts';
 import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -78,6 +79,27 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url}` }));
 
+  // Security headers on every answer. The page loads its script, styles and socket from this
+  // origin only: no inline script or style, no other site, no frames around it.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"], // fetch, and the WebSocket to this same host
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(config.COOKIE_SECURE ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // Strict-Transport-Security only where the site is served over HTTPS (COOKIE_SECURE says so).
+    strictTransportSecurity: config.COOKIE_SECURE ? { maxAge: 180 * 24 * 3600, includeSubDomains: true } : false,
+  });
   await app.register(fastifyCookie, { secret: config.SESSION_SECRET ?? randomBytes(32).toString('hex') });
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 4096 },
