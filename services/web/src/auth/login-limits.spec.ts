@@ -1,6 +1,9 @@
 import { CUSTOMERS } from '@ad-race/catalog';
+import { readConfig } from '@ad-race/service-runtime';
 import { openTestNamespace, sleep } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp, WebConfig } from '../app';
 import { startWeb } from '../testing';
 import { Accounts } from './accounts';
 import { LoginThrottle } from './login-throttle';
@@ -104,10 +107,8 @@ describe('logging in, under a flood', () => {
       running--;
       return CUSTOMERS[0]!;
     };
-    const { buildApp, WebConfig } = await import('../app');
-    const { readConfig } = await import('@ad-race/service-runtime');
     const config = readConfig(WebConfig, { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, SESSION_SECRET: 'x'.repeat(32), LOGINS_PER_MINUTE: '1000', PASSWORD_CHECKS_AT_ONCE: '2' });
-    app = await buildApp({ config, accounts, logger: (await import('pino')).default({ level: 'silent' }) });
+    app = await buildApp({ config, accounts, logger: pino({ level: 'silent' }) });
     await app.ready();
     const codes = (await Promise.all(Array.from({ length: 50 }, () => login('anna@example.com')))).map((r) => r.statusCode);
     expect(most).toBe(2);
