@@ -5,14 +5,21 @@
 // and past that, where the web server sheds load. Prints tables, and as its
 // last line one JSON object.
 import { CUSTOMERS } from '@ad-race/catalog';
-import { startStack, willUseStackQueues } from '@ad-race/service-testing';
+import {
+  cpuPerAd,
+  cpuPercent,
+  ms,
+  openCrowd,
+  sampleProcesses,
+  startStack,
+  summarise,
+  willUseStackQueues,
+  type StepResult,
+  type Summary,
+} from '@ad-race/service-testing';
 import { brokerUrl, measureFloor, openShapeAsker, openTestNamespace, runFloorEcho, runShapeAnswerer } from '@ad-race/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { cpuPerAd, cpuPercent, memoryMb, sampleProcesses } from './cpu';
-import { BenchCustomer, type Outcome, type Reply } from './customers';
-import { offerLoad, type StepResult } from './load';
-import { ms, summarise, type Summary } from './stats';
 
 const AMQP_URL = brokerUrl();
 const FIXED_LOAD_PER_S = Number(process.env['BENCH_FIXED_LOAD'] ?? 500);
@@ -126,19 +133,17 @@ async function withStack<T>(namespace: string, env: Record<string, string>, body
     },
     services,
   );
-  const collected: Outcome[] = [];
-  const replies: Reply[] = [];
-  const outcomes = { take: () => collected.splice(0), takeReplies: () => replies.splice(0) };
-  const customers: BenchCustomer[] = [];
+  const crowd = await openCrowd(stack.url, CUSTOMERS.slice(0, CUSTOMER_COUNT).map((c) => c.email)).catch(async (err: unknown) => {
+    await stack.stop();
+    throw err;
+  });
   try {
-    for (const c of CUSTOMERS.slice(0, CUSTOMER_COUNT)) {
-      customers.push(await BenchCustomer.connect(stack.url, c.email, 'rent-a-car', (o) => collected.push(o), (r) => replies.push(r)));
-    }
+    console.log(`${crowd.customers.length} customers logged in, each with the ad socket open`);
     // Warm-up: the JIT, the caches, the version roster, at the load measured first.
-    await offerLoad(customers, outcomes, FIXED_LOAD_PER_S, { warmupMs: 5000, measureMs: 1000, drainMs: 500 });
-    return await body((rate, measureMs) => offerLoad(customers, outcomes, rate, { warmupMs: 1000, measureMs, drainMs: 500 }));
+    await crowd.run(FIXED_LOAD_PER_S, { warmupMs: 5000, measureMs: 1000, drainMs: 500 });
+    return await body((rate, measureMs) => crowd.run(rate, { warmupMs: 1000, measureMs, drainMs: 500 }));
   } finally {
-    customers.forEach((c) => c.close());
+    crowd.close();
     await stack.stop();
   }
 }

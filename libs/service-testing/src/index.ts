@@ -3,3 +3,4 @@ export * from './scripted-ads';
 export * from './stack';
 export * from './broker';
 export * from './services';
+export * from './load';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { adNeedV1, adNeedV2, adSolutionV2 } from '@ad-race/contracts';
 import { freePortRange, type BusProbe } from '@ad-race/testing';
 import { listedServices } from './services';
@@ -8,7 +9,23 @@ export interface RunningStack {
   url: string;
   port: number;
   output(): string;
+  /** The process id of a service of this stack, while it runs (Linux: read from /proc). */
+  pidOf(service: string): number | undefined;
   stop(): Promise<void>;
+}
+
+/** The children of a process whose command line names a service's bundle. */
+function childRunning(parent: number, service: string): number | undefined {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`dist/services/${service}/`)) return Number(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -48,6 +65,7 @@ export async function startStack(env: Record<string, string>, services: string[]
     url: `http://127.0.0.1:${port}`,
     port,
     output: () => output,
+    pidOf: (service) => childRunning(child.pid!, service),
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -1,4 +1,4 @@
-import { listedServices } from '@ad-race/service-testing';
+import { listedServices } from '../services';
 import { readdirSync, readFileSync } from 'node:fs';
 
 // Where the CPU and memory go during a load step: the time each process of the

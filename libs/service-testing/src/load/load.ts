@@ -1,7 +1,7 @@
 import { sleep } from '@ad-race/testing';
 import { performance } from 'node:perf_hooks';
 import { cpuPercent, cpuPerAd, memoryMb, sampleProcesses } from './cpu';
-import type { BenchCustomer, Outcome, Reply } from './customers';
+import { LoadCustomer, type Outcome, type Reply } from './customers';
 import { summarise, type Summary } from './stats';
 
 export interface StepResult {
@@ -29,7 +29,7 @@ export interface StepResult {
  * over the customers in turn. Views sent during the warm-up are not counted.
  */
 export async function offerLoad(
-  customers: BenchCustomer[],
+  customers: LoadCustomer[],
   outcomes: { take(): Outcome[]; takeReplies(): Reply[] },
   ratePerS: number,
   options: { warmupMs: number; measureMs: number; drainMs: number },
@@ -90,5 +90,29 @@ export async function offerLoad(
     cpuPerAdUs: cpuPerAd(cpu, achievedPerS),
     memoryMb: memoryMb(cpuAfter),
     goodputPerS: Math.round(results.filter((o) => o.version !== 'fallback' && o.version !== 'shed').length / seconds),
+  };
+}
+
+/** Customers of a running stack, logged in with their sockets open, and a way to offer them load. */
+export interface Crowd {
+  customers: LoadCustomer[];
+  /** Offers page views at `ratePerS` (see offerLoad). */
+  run(ratePerS: number, options: { warmupMs: number; measureMs: number; drainMs: number }): Promise<StepResult>;
+  close(): void;
+}
+
+/** Logs these customers in at `baseUrl` (the stack must allow that many logins from here), each with the ad socket open. */
+export async function openCrowd(baseUrl: string, emails: readonly string[]): Promise<Crowd> {
+  const collected: Outcome[] = [];
+  const replies: Reply[] = [];
+  const outcomes = { take: () => collected.splice(0), takeReplies: () => replies.splice(0) };
+  const customers: LoadCustomer[] = [];
+  for (const email of emails) {
+    customers.push(await LoadCustomer.connect(baseUrl, email, 'rent-a-car', (o) => collected.push(o), (r) => replies.push(r)));
+  }
+  return {
+    customers,
+    run: (ratePerS, options) => offerLoad(customers, outcomes, ratePerS, options),
+    close: () => customers.forEach((c) => c.close()),
   };
 }

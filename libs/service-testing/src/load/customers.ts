@@ -22,7 +22,7 @@ export interface Reply {
  * A logged-in customer with the ad socket open, as a browser holds it. Every
  * page view gets a page name of its own, so its ad can be matched on arrival.
  */
-export class BenchCustomer {
+export class LoadCustomer {
   private readonly pending = new Map<string, number>();
   /** The page views answered, by need: their race summaries come after the ad, once or more. */
   private readonly raced = new Map<string, { sentAt: number; versions: Set<string> }>();
@@ -36,7 +36,7 @@ export class BenchCustomer {
     ws.on('message', (data) => this.receive(data.toString()));
   }
 
-  static async connect(baseUrl: string, email: string, password: string, onOutcome: (o: Outcome) => void, onReply: (r: Reply) => void = () => undefined): Promise<BenchCustomer> {
+  static async connect(baseUrl: string, email: string, password: string, onOutcome: (o: Outcome) => void, onReply: (r: Reply) => void = () => undefined): Promise<LoadCustomer> {
     const res = await fetch(`${baseUrl}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -49,7 +49,7 @@ export class BenchCustomer {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new BenchCustomer(ws, onOutcome, onReply);
+    return new LoadCustomer(ws, onOutcome, onReply);
   }
 
   get waiting(): number {
