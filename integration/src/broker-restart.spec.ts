@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 
 // Restarting a broker is only ever done to a container of the test's own,
 // never to the broker other tests share: without a container engine (as
-// src/global-setup.ts found), skip.
+// libs/service-testing's Jest global setup found), skip.
 const engine = containerEngineFound();
 
 (engine ? describe : describe.skip)('when the broker restarts (RabbitMQ in a container of its own)', () => {

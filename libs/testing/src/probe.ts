@@ -80,6 +80,12 @@ export class BusProbe {
     }
   }
 
+  /** How many messages wait in the dead-letter queue. */
+  async deadLetterDepth(): Promise<number> {
+    const { messageCount } = await this.channel.checkQueue(deadLetterName(this.namespace));
+    return messageCount;
+  }
+
   /** How many messages wait in a shared queue. */
   async queueDepth(of: MessageContract, group: string): Promise<number> {
     const { messageCount } = await this.channel.checkQueue(sharedQueueName(this.namespace, of.channel, group));
