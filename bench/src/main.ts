@@ -4,14 +4,12 @@
 // fixed load repeated, at rising loads until the browser's p99 passes 50 ms,
 // and past that, where the web server sheds load. Prints tables, and as its
 // last line one JSON object.
-import { CUSTOMERS } from '@ad-race/catalog';
 import {
   cpuPerAd,
   cpuPercent,
   ms,
-  openCrowd,
   sampleProcesses,
-  startStack,
+  startCrowdedStack,
   summarise,
   willUseStackQueues,
   type StepResult,
@@ -122,29 +120,14 @@ type Run = (ratePerS: number, measureMs: number) => Promise<StepResult>;
  * the fixed load, hands `body` a way to offer load, and stops it.
  */
 async function withStack<T>(namespace: string, env: Record<string, string>, body: (run: Run) => Promise<T>, services: string[] = []): Promise<T> {
-  const stack = await startStack(
-    {
-      AMQP_URL,
-      BUS_NAMESPACE: namespace,
-      SESSION_SECRET: 'a benchmark secret, long enough to sign',
-      PAGE_VIEWS_PER_SECOND: '100000', // each client socket stands for many customers
-      LOGINS_PER_MINUTE: '100000', // and they all log in from this machine's address
-      ...env,
-    },
-    services,
-  );
-  const crowd = await openCrowd(stack.url, CUSTOMERS.slice(0, CUSTOMER_COUNT).map((c) => c.email)).catch(async (err: unknown) => {
-    await stack.stop();
-    throw err;
-  });
+  const { crowd, stop } = await startCrowdedStack({ AMQP_URL, BUS_NAMESPACE: namespace, ...env }, CUSTOMER_COUNT, services);
   try {
     console.log(`${crowd.customers.length} customers logged in, each with the ad socket open`);
     // Warm-up: the JIT, the caches, the version roster, at the load measured first.
     await crowd.run(FIXED_LOAD_PER_S, { warmupMs: 5000, measureMs: 1000, drainMs: 500 });
     return await body((rate, measureMs) => crowd.run(rate, { warmupMs: 1000, measureMs, drainMs: 500 }));
   } finally {
-    crowd.close();
-    await stack.stop();
+    await stop();
   }
 }
 

@@ -2,9 +2,8 @@ import { CUSTOMERS } from '@ad-race/catalog';
 import { MESSAGES, type MessageContract } from '@ad-race/contracts';
 import {
   listedServices,
-  openCrowd,
   startRabbitMQContainer,
-  startStack,
+  startCrowdedStack,
   willUseStackQueues,
   type Crowd,
   type RunningStack,
@@ -88,21 +87,15 @@ const houseAds = (step: StepResult) => (step.byVersion['fallback'] ?? 0) + (step
 async function withStack<T>(body: (stack: RunningStack, crowd: Crowd, probe: BusProbe) => Promise<T>, url = brokerUrl()): Promise<T> {
   const ns = await openTestNamespace('resilience', url);
   willUseStackQueues(ns.probe);
-  const stack = await startStack({
-    AMQP_URL: url,
-    BUS_NAMESPACE: ns.namespace,
-    SESSION_SECRET: 'a secret for the fault tests, long enough',
-    PAGE_VIEWS_PER_SECOND: '100000',
-    LOGINS_PER_MINUTE: '100000',
-  });
-  let crowd: Crowd | undefined;
   try {
-    crowd = await openCrowd(stack.url, CUSTOMERS.slice(0, CROWD).map((c) => c.email));
-    await crowd.run(200, { warmupMs: 2000, measureMs: 500, drainMs: 300 }); // warm-up
-    return await body(stack, crowd, ns.probe);
+    const { stack, crowd, stop } = await startCrowdedStack({ AMQP_URL: url, BUS_NAMESPACE: ns.namespace }, CROWD);
+    try {
+      await crowd.run(200, { warmupMs: 2000, measureMs: 500, drainMs: 300 }); // warm-up
+      return await body(stack, crowd, ns.probe);
+    } finally {
+      await stop();
+    }
   } finally {
-    crowd?.close();
-    await stack.stop();
     await ns.cleanup().catch(() => undefined); // a broker in a container may be gone already
   }
 }
@@ -166,19 +159,20 @@ export async function adsV1Frozen(size: Size): Promise<ScenarioResult> {
 }
 
 /** Every way a message can be junk, in turn. */
-function junkOf(i: number, contract: MessageContract, hugeBytes: number): { body: string | Buffer; properties: RawProperties; kind: string } {
+function junkOf(i: number, contract: MessageContract, hugeBytes: number): { body: string | Buffer; properties: RawProperties } {
+  // In turn: bad JSON, the wrong schema, an unknown version, a huge body, no properties and no envelope.
   switch (i % 5) {
     case 0:
-      return { kind: 'bad JSON', body: `{"name": "${contract.name}", oops`, properties: {} };
+      return { body: `{"name": "${contract.name}", oops`, properties: {} };
     case 1:
-      return { kind: 'wrong schema', body: JSON.stringify({ name: contract.name, schemaVersion: contract.schemaVersion, payload: { nonsense: i } }), properties: { type: contract.name } };
+      return { body: JSON.stringify({ name: contract.name, schemaVersion: contract.schemaVersion, payload: { nonsense: i } }), properties: { type: contract.name } };
     case 2:
-      return { kind: 'unknown version', body: JSON.stringify({ name: contract.name, schemaVersion: 99 }), properties: { type: contract.name, headers: { 'schema-version': 99 } } };
+      return { body: JSON.stringify({ name: contract.name, schemaVersion: 99 }), properties: { type: contract.name, headers: { 'schema-version': 99 } } };
     case 3:
       // One in a thousand junk messages is huge; the rest of these are a kilobyte of nothing.
-      return { kind: 'huge body', body: Buffer.alloc(i % 1000 === 3 ? hugeBytes : 1024, 'x'), properties: {} };
+      return { body: Buffer.alloc(i % 1000 === 3 ? hugeBytes : 1024, 'x'), properties: {} };
     default:
-      return { kind: 'missing properties', body: JSON.stringify({ hello: 'world' }), properties: {} };
+      return { body: JSON.stringify({ hello: 'world' }), properties: {} };
   }
 }
 

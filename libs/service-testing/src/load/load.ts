@@ -1,4 +1,6 @@
+import { CUSTOMERS } from '@ad-race/catalog';
 import { sleep } from '@ad-race/testing';
+import { startStack, type RunningStack } from '../stack';
 import { performance } from 'node:perf_hooks';
 import { cpuPercent, cpuPerAd, memoryMb, sampleProcesses } from './cpu';
 import { LoadCustomer, type Outcome, type Reply } from './customers';
@@ -115,4 +117,35 @@ export async function openCrowd(baseUrl: string, emails: readonly string[]): Pro
     run: (ratePerS, options) => offerLoad(customers, outcomes, ratePerS, options),
     close: () => customers.forEach((c) => c.close()),
   };
+}
+
+export interface CrowdedStack {
+  stack: RunningStack;
+  crowd: Crowd;
+  stop(): Promise<void>;
+}
+
+/**
+ * The stack as `npm start` runs it (with `env` over its settings, and only
+ * `services` if named), and the first `customers` of the seeded customers
+ * logged in with their sockets open. Its limits per socket and per client
+ * address are raised: every customer here comes from this machine's one
+ * address, and each socket stands for many people.
+ */
+export async function startCrowdedStack(env: Record<string, string>, customers: number, services: string[] = []): Promise<CrowdedStack> {
+  const stack = await startStack({ SESSION_SECRET: 'a secret for load from this machine, long enough', PAGE_VIEWS_PER_SECOND: '100000', LOGINS_PER_MINUTE: '100000', ...env }, services);
+  try {
+    const crowd = await openCrowd(stack.url, CUSTOMERS.slice(0, customers).map((c) => c.email));
+    return {
+      stack,
+      crowd,
+      async stop() {
+        crowd.close();
+        await stack.stop();
+      },
+    };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
 }
