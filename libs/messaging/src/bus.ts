@@ -23,6 +23,7 @@ export interface MessageMeta {
   messageName: string | undefined;
   schemaVersion: number | undefined;
   producerVersion: string | undefined;
+  producerInstance: string | undefined;
   /** The instance of the schema adapter that translated this message (header `translated-by`), if one did. */
   translatedBy: string | undefined;
   /** The channel of the message it was translated from (header `translated-from`), such as `ad.solution.v2`. */
@@ -41,6 +42,18 @@ export interface Subscription<M extends Envelope> {
    * false means "not for me": the message is acknowledged and dropped.
    */
   wants?(meta: MessageMeta): boolean;
+  /**
+   * A message past its deadline is dropped unhandled by default (nobody waits
+   * for it). A listener that records what happened, late or not, says 'handle'.
+   */
+  afterDeadline?: 'drop' | 'handle';
+  /**
+   * A delivery that breaks the contract (another version, not JSON, the wrong
+   * shape) is dead-lettered by default. Given this, it is handed here and
+   * acknowledged instead: for a listener that records broken messages without
+   * dead-lettering them a second time (the consumers that act on them do).
+   */
+  invalid?(meta: MessageMeta, reason: string): void | Promise<void>;
   /** Acknowledged when this returns (or its promise resolves); dead-lettered if it throws. */
   handle(message: M, meta: MessageMeta): void | Promise<void>;
 }
@@ -97,6 +110,18 @@ export class MessageRejected extends Error {
   constructor(reason: string) {
     super(reason);
     this.name = 'MessageRejected';
+  }
+}
+
+/**
+ * Thrown by a handler that cannot take a good message now (its database is
+ * failing, say): the message goes back to its queue, to be delivered again,
+ * never to the dead letters. Not the message's fault.
+ */
+export class TryAgainLater extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'TryAgainLater';
   }
 }
 
@@ -302,17 +327,18 @@ export class Bus {
       // The AMQP properties name the message and its version: another is refused unparsed.
       const { contract } = subscription;
       const other = contract.mismatch(meta.messageName ?? contract.name, meta.schemaVersion ?? contract.schemaVersion);
-      if (other) {
-        await this.deadLetter(acks, delivery, meta, other);
-        return;
-      }
-      const decoded = contract.decode(msg.content);
+      const decoded = other ? { ok: false as const, error: other } : contract.decode(msg.content);
       if (!decoded.ok) {
-        await this.deadLetter(acks, delivery, meta, decoded.error);
+        if (subscription.invalid) {
+          await subscription.invalid(meta, decoded.error);
+          acks.ack(delivery);
+        } else {
+          await this.deadLetter(acks, delivery, meta, decoded.error);
+        }
         return;
       }
       const message = decoded.message;
-      if (message.deadline !== undefined && Date.parse(message.deadline) <= Date.now()) {
+      if (subscription.afterDeadline !== 'handle' && message.deadline !== undefined && Date.parse(message.deadline) <= Date.now()) {
         acks.ack(delivery);
         this.hooks.expired?.(meta, message);
         return;
@@ -322,6 +348,11 @@ export class Bus {
     } catch (err) {
       if (err instanceof BusUnavailableError) {
         acks.requeue(delivery); // the broker lost us: it delivers again, here after the reconnect or to a replica
+        return;
+      }
+      if (err instanceof TryAgainLater) {
+        this.log.warn({ queue, messageId: meta.messageId, reason: err.message }, 'could not handle a message now: handing it back');
+        acks.requeue(delivery);
         return;
       }
       const rejected = err instanceof MessageRejected;
@@ -409,6 +440,7 @@ function metaOf(msg: ConsumeMessage, queue: string): MessageMeta {
     messageName: msg.properties.type,
     schemaVersion: typeof version === 'number' ? version : undefined,
     producerVersion: header(msg, 'producer-version'),
+    producerInstance: header(msg, 'producer-instance'),
     translatedBy: header(msg, 'translated-by'),
     translatedFrom: header(msg, 'translated-from'),
     redelivered: msg.fields.redelivered,
@@ -432,11 +464,9 @@ function propertiesOf(message: Envelope, conversationId: string): Options.Publis
       'producer-instance': message.producer.instance,
     },
   };
-  if (message.deadline) {
-    // The broker drops the message once nobody can use it; consumers check the deadline too,
-    // since the broker only drops expired messages at the head of a queue.
-    properties.expiration = String(Math.max(1, Date.parse(message.deadline) - Date.now()));
-  }
+  // A message with a deadline carries no AMQP expiration: the serving queues drop what
+  // waits too long (see SHARED_QUEUE_MESSAGE_TTL_MS), consumers drop what is past its
+  // deadline, and a listener's durable queue keeps it (a monitor records late needs too).
   return properties;
 }
 

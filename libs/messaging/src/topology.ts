@@ -4,15 +4,29 @@ import type { Channel, Options } from 'amqplib';
 /**
  * Where a subscription's messages queue up:
  * - `shared`: one queue per group (a service version), shared by its replicas,
- *   so each version handles each message once;
- * - `per-instance`: an exclusive queue of this instance's own, so it sees every message.
+ *   so each version handles each message once; what waits there is worthless
+ *   within seconds, so it is kept briefly and in memory;
+ * - `per-instance`: an exclusive queue of this instance's own, so it sees every message;
+ * - `durable`: one queue per group that outlives its consumers and the broker's
+ *   restarts, shared by the group's replicas: while they are all down it keeps
+ *   what they miss, up to `maxLength` messages (then the oldest go first), for a
+ *   listener that must see everything (the monitor).
  */
-export type QueueKind = { kind: 'shared'; group: string } | { kind: 'per-instance' };
+export type QueueKind = { kind: 'shared'; group: string } | { kind: 'per-instance' } | { kind: 'durable'; group: string; maxLength: number };
 
 /** How long an unused shared queue (a version nobody runs any more) stays in the broker. */
 const SHARED_QUEUE_EXPIRES_MS = 10 * 60_000;
 /** Bounds on what a queue can hold if its consumers stop: oldest messages go first. */
 const SHARED_QUEUE_MAX_LENGTH = 10_000;
+/**
+ * How long a message waits in a shared queue before the broker drops it: longer
+ * than any need's deadline (consumers drop a need past its deadline themselves).
+ * Set on the queue rather than on each message, so a durable queue (the
+ * monitor's) keeps the same message for as long as it must.
+ */
+export const SHARED_QUEUE_MESSAGE_TTL_MS = 10_000;
+/** How long a durable queue nobody consumes stays in the broker: a monitor down for longer than this is retired. */
+const DURABLE_QUEUE_EXPIRES_MS = 7 * 24 * 3600_000;
 
 /**
  * The exchanges and queues of one namespace, as one process declares them.
@@ -31,9 +45,9 @@ export class Topology {
   }
 
   queue(channel: string, kind: QueueKind, connection: number): string {
-    return kind.kind === 'shared'
-      ? sharedQueueName(this.namespace, channel, kind.group)
-      : instanceQueueName(this.namespace, channel, this.instance, connection);
+    return kind.kind === 'per-instance'
+      ? instanceQueueName(this.namespace, channel, this.instance, connection)
+      : sharedQueueName(this.namespace, channel, kind.group);
   }
 
   get deadLetters(): string {
@@ -51,17 +65,26 @@ export class Topology {
   /** Declares a subscription's queue and binds it to its channel's exchange. Returns the queue name. */
   async declareQueue(ch: Channel, channel: string, kind: QueueKind, connection: number): Promise<string> {
     const name = this.queue(channel, kind, connection);
-    const options: Options.AssertQueue =
-      kind.kind === 'shared'
-        ? {
-            // What waits here is worthless within a second (a need has a deadline), so
-            // nothing is kept on disk; an unused queue expires.
-            durable: false,
-            arguments: { 'x-expires': SHARED_QUEUE_EXPIRES_MS, 'x-max-length': SHARED_QUEUE_MAX_LENGTH },
-          }
-        : { exclusive: true, autoDelete: true, durable: false };
-    await ch.assertQueue(name, options);
+    await ch.assertQueue(name, queueOptions(kind));
     await ch.bindQueue(name, this.exchange(channel), '');
     return name;
+  }
+}
+
+function queueOptions(kind: QueueKind): Options.AssertQueue {
+  switch (kind.kind) {
+    case 'shared':
+      // What waits here is worthless within a second (a need has a deadline), so
+      // nothing is kept on disk or for long; an unused queue expires.
+      return {
+        durable: false,
+        arguments: { 'x-expires': SHARED_QUEUE_EXPIRES_MS, 'x-max-length': SHARED_QUEUE_MAX_LENGTH, 'x-message-ttl': SHARED_QUEUE_MESSAGE_TTL_MS },
+      };
+    case 'durable':
+      // Survives its consumers and the broker; bounded, dropping the oldest first, so a
+      // listener that is gone for long cannot fill the broker.
+      return { durable: true, arguments: { 'x-expires': DURABLE_QUEUE_EXPIRES_MS, 'x-max-length': kind.maxLength, 'x-overflow': 'drop-head' } };
+    case 'per-instance':
+      return { exclusive: true, autoDelete: true, durable: false };
   }
 }
