@@ -14,7 +14,10 @@ export interface MessageExample {
 const SUMMARIES: Record<string, string> = {
   'ad.need': 'I need an ad: a customer opened a page, and every ad service version that reads this version answers it once.',
   'ad.solution': 'An ad service version’s answer to a need: the web server races them, any listener can compare them.',
+  'ad.served': 'A race was decided: the web server names the version whose ad it showed, or the house ad.',
+  'ad.clicked': 'A customer clicked an ad: once per ad, with the version that served it.',
   'session.ended': 'A customer logged out: every web instance forgets the session and closes its sockets.',
+  'service.heartbeat': 'A service instance is alive: at start, at every interval, and once more when it stops; with the message versions it reads and writes.',
 };
 
 /** A TypeBox schema as plain JSON Schema (TypeBox marks its schemas with symbols, which JSON leaves out). */

@@ -34,7 +34,15 @@ export type ErrorResponse = Static<typeof ErrorResponse>;
 /** Browser to server: the customer opened a page; fire a new need and a new race. */
 export const PageView = Type.Object({ type: Type.Literal('page'), page: PageName });
 export type PageView = Static<typeof PageView>;
-export const pageViewValidator = TypeCompiler.Compile(PageView);
+
+/** Browser to server: the customer clicked the ad of this need. Counted once per ad, for the version that served it. */
+export const AdClick = Type.Object({ type: Type.Literal('click'), needId: Type.String({ format: 'uuid' }) });
+export type AdClick = Static<typeof AdClick>;
+
+/** Everything the browser sends on the ad socket. */
+export const BrowserMessage = Type.Union([PageView, AdClick]);
+export type BrowserMessage = Static<typeof BrowserMessage>;
+export const browserMessageValidator = TypeCompiler.Compile(BrowserMessage);
 
 export const ServedBy = Type.Object({ service: Type.String(), version: Type.String(), instance: Type.String() });
 export type ServedBy = Static<typeof ServedBy>;

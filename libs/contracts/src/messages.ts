@@ -1,6 +1,9 @@
 import { adNeedV1, adNeedV2 } from './ad-need';
 import { adSolutionV1, adSolutionV2 } from './ad-solution';
 import type { MessageContract } from './message-contract';
+import { adClickedV1 } from './ad-clicked';
+import { adServedV1 } from './ad-served';
+import { serviceHeartbeatV1 } from './service-heartbeat';
 import { sessionEndedV1 } from './session-ended';
 
 /**
@@ -8,4 +11,13 @@ import { sessionEndedV1 } from './session-ended';
  * listener that hears everything (a monitor) binds to all of them; the
  * AsyncAPI document (docs/asyncapi.yaml) is generated from this list.
  */
-export const MESSAGES: readonly MessageContract[] = [adNeedV1, adNeedV2, adSolutionV1, adSolutionV2, sessionEndedV1];
+export const MESSAGES: readonly MessageContract[] = [
+  adNeedV1,
+  adNeedV2,
+  adSolutionV1,
+  adSolutionV2,
+  adServedV1,
+  adClickedV1,
+  sessionEndedV1,
+  serviceHeartbeatV1,
+];
