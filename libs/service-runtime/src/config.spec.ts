@@ -12,6 +12,7 @@ describe('reading configuration from the environment', () => {
     expect(readConfig(Schema, {})).toEqual({
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       BUS_NAMESPACE: 'ad-race',
+      HEARTBEAT_MS: 5000,
       HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
       PORT: 3000,

@@ -10,6 +10,8 @@ export const BaseConfig = {
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   /** Names this process in logs, metrics and the broker; defaults to service, version, host and pid. */
   INSTANCE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$' })),
+  /** How often the service says on the bus that it is alive; the monitor counts it gone after three silent intervals. */
+  HEARTBEAT_MS: Type.Integer({ default: 5000, minimum: 100, maximum: 3_600_000 }),
 } satisfies TProperties;
 
 export class ConfigError extends Error {
