@@ -10,13 +10,21 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, classN
 
 const euros = (amount: number) => `€${amount.toFixed(2)}`;
 
-/** The ad card: the offer, its price, why it was chosen, and who served it how fast. */
-export function renderAd(container: HTMLElement, message: AdMessage): void {
+/**
+ * The ad card: the offer, its price, why it was chosen, and who served it how
+ * fast. An ad a version served is a link to its offer: following it calls
+ * `onClick` (the page tells the server, which counts the click for that version).
+ */
+export function renderAd(container: HTMLElement, message: AdMessage, onClick: (message: AdMessage) => void): void {
   const { ad, servedBy } = message;
   const { offer } = ad;
   // The house ad: no ad service answered by the deadline ("fallback"), or the web server did not ask, too busy ("shed").
   const house = servedBy.version === 'fallback' || servedBy.version === 'shed';
-  const card = el('article', undefined, house ? 'ad house' : 'ad');
+  const card = house ? el('article', undefined, 'ad house') : el('a', undefined, 'ad');
+  if (card instanceof HTMLAnchorElement) {
+    card.href = `#offer-${encodeURIComponent(offer.id)}`;
+    card.addEventListener('click', () => onClick(message));
+  }
   card.dataset['needId'] = message.needId;
   card.dataset['page'] = message.page;
   card.dataset['version'] = servedBy.version;

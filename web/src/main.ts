@@ -79,7 +79,7 @@ function onMessage(message: ServerMessage): void {
   switch (message.type) {
     case 'ad':
       latestNeedId = message.needId;
-      renderAd($('ad-card'), message as AdMessage);
+      renderAd($('ad-card'), message as AdMessage, clickAd);
       break;
     case 'race':
       // A late answer can update an older race: show only the race of the ad on screen.
@@ -89,6 +89,11 @@ function onMessage(message: ServerMessage): void {
       status(`The server says: ${message.message}`);
       break;
   }
+}
+
+/** The customer followed an ad: the server counts it, once per ad, for the version that served it. */
+function clickAd(message: AdMessage): void {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'click', needId: message.needId }));
 }
 
 function viewPage(): void {

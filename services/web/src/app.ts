@@ -1,4 +1,4 @@
-import { adNeedV1, adSolutionV1, conversationOf, createSessionEndedV1, sessionEndedV1 } from '@ad-race/contracts';
+import { adClickedV1, adNeedV1, adServedV1, adSolutionV1, conversationOf, createSessionEndedV1, sessionEndedV1 } from '@ad-race/contracts';
 import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -36,7 +36,7 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
   const identity = identify('web', config.SERVICE_VERSION, config.INSTANCE_ID);
   const log = logger ?? createLogger(identity, config.LOG_LEVEL);
   const metrics = createMetrics(identity, ['fallback', 'shed']);
-  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics, publishes: [adNeedV1, sessionEndedV1] });
+  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, identity, logger: log, metrics, heartbeatMs: config.HEARTBEAT_MS, publishes: [adNeedV1, adServedV1, adClickedV1, sessionEndedV1] });
   const sockets = new CustomerSockets();
   const sessions = new Sessions({ secureCookie: config.COOKIE_SECURE });
   const races = new AdRaces({ bus, identity, metrics: raceMetrics(metrics), log, sockets, deadlineMs: config.AD_DEADLINE_MS });

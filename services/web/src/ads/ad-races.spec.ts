@@ -1,4 +1,4 @@
-import { adNeedV1, adSolutionV1, adSolutionV2, createAdSolutionV1, newMessageId, type AdNeedV1 } from '@ad-race/contracts';
+import { adClickedV1, adNeedV1, adServedV1, adSolutionV1, adSolutionV2, createAdSolutionV1, newMessageId, type AdNeedV1 } from '@ad-race/contracts';
 import { listenTo, SAMPLE_AD, startScriptedAds, type Listener, type ScriptedVersion } from '@ad-race/service-testing';
 import { eventually, metricValue, openTestNamespace, sleep } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
@@ -228,5 +228,46 @@ describe('the race, as the web server runs it', () => {
     expect(metricValue(metrics, 'ad_race_reply_latency_ms_count', { version: 'v1' })).toBe(4);
     expect(metricValue(metrics, 'ad_race_needs_published_total', { version: '1.0.0' })).toBe(4);
     expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(0);
+  });
+  it('tells the bus who won each race, or that the house ad was shown', async () => {
+    await setUp([{ version: 'v2', delayMs: 0 }], { AD_DEADLINE_MS: '300' });
+    const served = await listenTo(ns.url, ns.namespace, adServedV1);
+    try {
+      const anna = await socketFor();
+      const ad = await anna.view('deals');
+      const event = (await served.heard.waitUntil(({ message }) => message.conversationId === ad.needId)).message;
+      expect(event.payload).toEqual({ customerId: 'c-0001', page: 'deals', servedBy: { version: 'v2', instance: 'v2-scripted' }, offerId: SAMPLE_AD.offer.id, latencyMs: ad.latencyMs });
+      await ads!.close();
+      ads = undefined;
+      const house = await anna.view('nobody-answers');
+      const fallback = (await served.heard.waitUntil(({ message }) => message.conversationId === house.needId)).message;
+      expect(fallback.payload).toMatchObject({ servedBy: null, offerId: null });
+      expect(fallback.causationId).toBeNull();
+    } finally {
+      await served.bus.close();
+    }
+  });
+
+  it('publishes a click on a served ad once, for the version that served it, and ignores clicks that are not on this customer’s ads', async () => {
+    await setUp([{ version: 'v1', delayMs: 0 }]);
+    const clicks = await listenTo(ns.url, ns.namespace, adClickedV1);
+    try {
+      const anna = await socketFor();
+      const ben = await socketFor('ben@example.com');
+      const ad = await anna.view('deals');
+      ben.ws.send(JSON.stringify({ type: 'click', needId: ad.needId })); // not Ben's ad
+      anna.ws.send(JSON.stringify({ type: 'click', needId: newMessageId() })); // no such ad
+      anna.ws.send(JSON.stringify({ type: 'click', needId: ad.needId }));
+      anna.ws.send(JSON.stringify({ type: 'click', needId: ad.needId })); // a second click on the same ad
+      const { message } = await clicks.heard.waitUntil(({ message }) => message.conversationId === ad.needId);
+      expect(message.payload).toEqual({ customerId: 'c-0001', servedBy: { version: 'v1' }, offerId: SAMPLE_AD.offer.id });
+      // A page view after the clicks: its ad arrives after the web server handled them all.
+      await anna.view('after-the-clicks');
+      await ben.view('after-the-clicks');
+      expect(clicks.heard.items).toHaveLength(1);
+      expect(metricValue((await app.inject({ method: 'GET', url: '/metrics' })).body, 'ad_race_clicks_total', { version: 'v1' })).toBe(1);
+    } finally {
+      await clicks.bus.close();
+    }
   });
 });

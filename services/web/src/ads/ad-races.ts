@@ -1,4 +1,4 @@
-import { adNeedV1, createAdNeedV1, newMessageId, type AdMessage, type AdSolutionV1, type RaceMessage } from '@ad-race/contracts';
+import { adClickedV1, adNeedV1, adServedV1, createAdClickedV1, createAdNeedV1, createAdServedV1, newMessageId, type AdMessage, type AdSolutionV1, type RaceMessage } from '@ad-race/contracts';
 import type { CustomerProfile } from '@ad-race/catalog';
 import type { Bus } from '@ad-race/messaging';
 import { AdmissionLimit, RaceTable, type Race, type RaceEvent, type Reply } from '@ad-race/race';
@@ -34,6 +34,17 @@ export interface AdRacesDeps {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
+/** An ad a version served, that its customer may still click: what the click event says. */
+interface Clickable {
+  customerId: string;
+  servedEventId: string;
+  version: string;
+  offerId: string;
+}
+
+/** Served ads remembered for their clicks: the most recent ones (a click on an older ad is not counted). */
+const CLICKABLE_ADS = 50_000;
+
 /**
  * The web server's side of the race: publishes a need for every page a
  * customer opens, times every version's answer, and pushes the winner (or
@@ -46,6 +57,8 @@ export class AdRaces {
   private readonly admission: AdmissionLimit;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
+  /** By need id, oldest first; an ad leaves when it is clicked, so a second click is not counted. */
+  private readonly clickable = new Map<string, Clickable>();
 
   constructor(private readonly deps: AdRacesDeps) {
     this.table = new RaceTable({ deadlineMs: deps.deadlineMs });
@@ -88,6 +101,26 @@ export class AdRaces {
     this.handle(this.table.reply(conversationId, answer, receivedAt));
   }
 
+  /**
+   * The customer clicked the ad of this need: published as an ad.clicked event
+   * for the version that served it, once per ad. A click on an ad this
+   * instance did not serve to this customer, on the house ad, or a second one, is ignored.
+   */
+  click(customerId: string, needId: string): boolean {
+    const { bus, identity, metrics, log } = this.deps;
+    const ad = this.clickable.get(needId);
+    if (!ad || ad.customerId !== customerId) return false;
+    this.clickable.delete(needId);
+    const clicked = createAdClickedV1({ id: ad.servedEventId, conversationId: needId }, identity, {
+      customerId,
+      servedBy: { version: ad.version },
+      offerId: ad.offerId,
+    });
+    metrics.clicks.inc({ version: ad.version });
+    bus.publish(adClickedV1, clicked).catch((err: Error) => log.warn({ needId, err: err.message }, 'could not publish a click'));
+    return true;
+  }
+
   /** The house ad at once, no need published: the ad services are busy. */
   private shed(customer: CustomerProfile, page: string): string {
     const { sockets, metrics, identity } = this.deps;
@@ -115,6 +148,7 @@ export class AdRaces {
           this.admission.settle(reply.latencyMs, performance.now());
           const { solution } = reply.solution;
           sockets.send(race.context.customerId, this.adMessage(race, solution.payload.ad, solution.producer, reply.latencyMs));
+          this.served(race, solution, reply.latencyMs);
           metrics.adLatencyMs.observe({ version: reply.version }, reply.latencyMs);
           log.info({ needId: race.needId, version: reply.version, latencyMs: round(reply.latencyMs) }, 'race won');
           break;
@@ -125,6 +159,7 @@ export class AdRaces {
           const latencyMs = performance.now() - race.openedAt;
           const servedBy = { service: identity.service, version: 'fallback', instance: identity.instance };
           sockets.send(race.context.customerId, this.adMessage(race, houseAd(race.context.city), servedBy, latencyMs));
+          this.served(race, null, latencyMs);
           metrics.fallbacks.inc({ version: 'fallback' });
           metrics.adLatencyMs.observe({ version: 'fallback' }, latencyMs);
           log.warn({ needId: race.needId, replies: race.replies.length }, 'no valid answer by the deadline: showed the house ad');
@@ -138,6 +173,28 @@ export class AdRaces {
           break;
       }
     }
+  }
+
+  /**
+   * Tells the bus who won the race (the answer served, or null for the house
+   * ad), for listeners that judge the versions; and keeps a served ad for its click.
+   */
+  private served(race: AdRace, solution: AdSolutionV1 | null, latencyMs: number): void {
+    const { bus, identity, log } = this.deps;
+    const offerId = solution?.payload.ad.offer.id ?? null;
+    const servedBy = solution ? { version: solution.producer.version, instance: solution.producer.instance } : null;
+    const event = createAdServedV1(race.needId, solution?.id ?? null, identity, {
+      customerId: race.context.customerId,
+      page: race.context.page,
+      servedBy,
+      offerId,
+      latencyMs: round(latencyMs),
+    });
+    if (servedBy && offerId) {
+      this.clickable.set(race.needId, { customerId: race.context.customerId, servedEventId: event.id, version: servedBy.version, offerId });
+      if (this.clickable.size > CLICKABLE_ADS) this.clickable.delete(this.clickable.keys().next().value!);
+    }
+    bus.publish(adServedV1, event).catch((err: Error) => log.debug({ needId: race.needId, err: err.message }, 'could not say which ad was served'));
   }
 
   private count(reply: Reply<Answered>): void {

@@ -1,4 +1,4 @@
-import { pageViewValidator, type ErrorMessage } from '@ad-race/contracts';
+import { browserMessageValidator, type ErrorMessage } from '@ad-race/contracts';
 import type { CustomerProfile } from '@ad-race/catalog';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData } from 'ws';
@@ -19,14 +19,16 @@ export interface AdSocketOptions {
 /** Sockets one customer may hold open at once (tabs, devices). */
 const MAX_SOCKETS_PER_CUSTOMER = 8;
 
-const PAGE_VIEW_HELP = 'expected a JSON object {"type":"page","page":"<name>"} with a page name of lower-case words joined by dashes';
+const FRAME_HELP =
+  'expected a JSON object {"type":"page","page":"<name>"} with a page name of lower-case words joined by dashes, or {"type":"click","needId":"<the id of an ad shown>"}';
 
 /**
  * GET /api/ws: the customer's WebSocket. It opens only with a valid session,
  * from this site's pages, up to a few per customer; it takes a bounded rate
  * of page views. It closes at once when its session logs out, and at its first
  * page view after the session has expired.
- * Browser to server: {"type":"page","page":"<name>"} fires a new need and race.
+ * Browser to server: {"type":"page","page":"<name>"} fires a new need and race;
+ * {"type":"click","needId":"<id>"} says the customer clicked that ad.
  * Server to browser: "ad", "race" and "error" messages (see @ad-race/contracts).
  */
 export async function adSocketRoute(app: FastifyInstance, { accounts, sessions, races, sockets, pageViewsPerSecond }: AdSocketOptions): Promise<void> {
@@ -65,11 +67,12 @@ export async function adSocketRoute(app: FastifyInstance, { accounts, sessions, 
       } catch {
         return socket.close(1003, 'frames must be JSON text');
       }
-      if (!pageViewValidator.Check(frame)) {
-        const error: ErrorMessage = { type: 'error', message: PAGE_VIEW_HELP };
+      if (!browserMessageValidator.Check(frame)) {
+        const error: ErrorMessage = { type: 'error', message: FRAME_HELP };
         return sendTo(socket, error);
       }
-      races.requestAd(customer, frame.page);
+      if (frame.type === 'page') races.requestAd(customer, frame.page);
+      else races.click(customer.id, frame.needId);
     });
     socket.on('close', () => sockets.remove(customer.id, socket));
     socket.on('error', (err) => log.warn({ err: err.message }, 'socket error'));

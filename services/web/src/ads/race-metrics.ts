@@ -13,6 +13,7 @@ export function raceMetrics(metrics: Metrics) {
     translatedReplies: counter('ad_race_translated_replies_total', 'Answers that reached the web server through the schema adapter, by answering version'),
     duplicateReplies: counter('ad_race_duplicate_replies_total', 'Second answers by one version to one need, ignored'),
     fallbacks: counter('ad_race_fallbacks_total', 'Races with no valid answer by the deadline: the house ad was shown'),
+    clicks: counter('ad_race_clicks_total', 'Ads customers clicked, once per ad, by the version that served it'),
     needsShed: counter('ad_race_needs_shed_total', 'Page views answered at once with the house ad, no need published: more needs were in flight than the bus carries on time'),
     replyLatencyMs: histogram('ad_race_reply_latency_ms', 'From publishing the need to receiving an answer, by answering version, in milliseconds'),
     adLatencyMs: histogram('ad_race_ad_latency_ms', 'From publishing the need to the ad shown, by the version that served it, in milliseconds'),
