@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'fitness',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'verdict',
+  preset: '../../jest.preset.js',
+};
