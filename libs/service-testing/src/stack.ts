@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { adNeedV1, adNeedV2, adSolutionV2 } from '@ad-race/contracts';
+import { adNeedV1, adNeedV2, adSolutionV2, MESSAGES, serviceHeartbeatV1 } from '@ad-race/contracts';
 import { freePortRange, type BusProbe } from '@ad-race/testing';
 import { listedServices } from './services';
 import { workspaceRoot } from './workspace';
@@ -76,11 +76,13 @@ export async function startStack(env: Record<string, string>, services: string[]
 /**
  * Notes, for a test namespace's cleanup, the shared queues the services of the
  * stack declare (each ad service version its needs queue, in either message
- * version; the adapter its two). Unused shared queues expire from the broker by
- * themselves after ten minutes; this deletes them at once.
+ * version; the adapter its two; the monitor one per message version). Unused
+ * shared queues expire from the broker by themselves after ten minutes, the
+ * monitor's durable ones after a week; this deletes them at once.
  */
 export function willUseStackQueues(probe: BusProbe): void {
-  for (const group of ['ads-v1', 'ads-v2', 'schema-adapter']) probe.willUseSharedQueue(adNeedV1, group);
-  probe.willUseSharedQueue(adNeedV2, 'ads-v2');
+  for (const group of ['ads-v1', 'ads-v2', 'ads-v3', 'schema-adapter']) probe.willUseSharedQueue(adNeedV1, group);
+  for (const group of ['ads-v2', 'ads-v3']) probe.willUseSharedQueue(adNeedV2, group);
   probe.willUseSharedQueue(adSolutionV2, 'schema-adapter');
+  for (const contract of MESSAGES) if (contract !== serviceHeartbeatV1) probe.willUseSharedQueue(contract, 'monitor');
 }

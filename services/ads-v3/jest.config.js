@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'ads-v3',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,254 @@
+import { CUSTOMERS, type CustomerProfile } from '@ad-race/catalog';
+import {
+  adClickedV1,
+  adNeedV1,
+  adNeedV2,
+  adServedV1,
+  adSolutionV1,
+  adSolutionV2,
+  conversationOf,
+  newMessageId,
+  serviceHeartbeatV1,
+  sessionEndedV1,
+  type CarClass,
+  type Envelope,
+  type LoyaltyTier,
+  type MessageContract,
+  type Offer,
+} from '@ad-race/contracts';
+import { fitnessOf } from '@ad-race/fitness';
+import type { MessageMeta } from '@ad-race/messaging';
+import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Batcher } from './batcher';
+import type { MonitorConfig } from './config';
+import { Evidence, type AnswerRow, type Batch, type Scorer } from './evidence';
+import { judge } from './judge';
+import { Liveness } from './liveness';
+import { monitorMetrics } from './metrics';
+
+export { MonitorConfig, MonitorConfig as Config } from './config';
+
+export interface MonitorAppDeps {
+  config: MonitorConfig;
+  /** The customers answers are judged for; the seeded profiles by default. */
+  customers?: readonly CustomerProfile[];
+  logger?: Logger;
+}
+
+/** The queue group every replica of the monitor shares: they divide its messages between them. */
+const GROUP = 'monitor';
+
+export const ComparisonQuery = Type.Object(
+  {
+    a: Type.String({ minLength: 1, maxLength: 64, description: 'the baseline version, such as v1' }),
+    b: Type.String({ minLength: 1, maxLength: 64, description: 'the version judged against it, such as v2' }),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'start of the window (needs made from then); a week ago by default' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'end of the window (needs made before then); now by default' })),
+  },
+  { additionalProperties: false },
+);
+export type ComparisonQuery = Static<typeof ComparisonQuery>;
+
+const WEEK_MS = 7 * 24 * 3600_000;
+
+/**
+ * The monitor: it only listens. Its own queues are bound to every message
+ * version on the bus; they are durable and bounded and shared by its replicas,
+ * so what it misses while down waits for it. It records every need, every
+ * version's answer (winners, losers and shadows, valid or not), which ad was
+ * served and which was clicked; scores every answer with the fitness
+ * function; and compares any two versions with a verdict. It publishes only
+ * its heartbeat: stopping it changes nothing for customers.
+ */
+export async function buildApp({ config, customers = CUSTOMERS, logger }: MonitorAppDeps): Promise<FastifyInstance> {
+  const identity = identify('monitor', config.SERVICE_VERSION, config.INSTANCE_ID);
+  const log = logger ?? createLogger(identity, config.LOG_LEVEL);
+  const metrics = createMetrics(identity);
+  const counts = monitorMetrics(metrics);
+  // A large prefetch: the monitor acknowledges in batches, after each is written.
+  const bus = createServiceBus({
+    url: config.AMQP_URL,
+    namespace: config.BUS_NAMESPACE,
+    identity,
+    logger: log,
+    metrics,
+    heartbeatMs: config.HEARTBEAT_MS,
+    publishes: [],
+    bus: { prefetch: Math.max(200, config.BATCH_ROWS) },
+  });
+  // One database per namespace: stacks that share a broker (and a data directory) keep their evidence apart.
+  const evidence = new Evidence(join(config.DATA_DIR, config.BUS_NAMESPACE), scorer(customers));
+  const batcher = new Batcher(
+    (batch) => {
+      const started = performance.now();
+      const rows = batch.needs.length + batch.answers.length + batch.served.length + batch.clicks.length;
+      const written = evidence.record(batch);
+      counts.batchMs.observe(performance.now() - started);
+      counts.batchRows.inc(written);
+      counts.duplicates.inc(rows - written);
+    },
+    { maxRows: config.BATCH_ROWS, delayMs: config.BATCH_DELAY_MS },
+  );
+  const liveness = new Liveness();
+  const queue = { kind: 'durable', group: GROUP, maxLength: config.QUEUE_MAX_LENGTH } as const;
+
+  /** Records one message version: valid ones as `rows` say, broken ones counted (and answers recorded as invalid). */
+  function record<M extends Envelope>(contract: MessageContract<M>, rows: (message: M, meta: MessageMeta) => Partial<Batch>, broken?: (meta: MessageMeta, reason: string) => Partial<Batch>) {
+    bus.subscribe({
+      contract,
+      queue,
+      afterDeadline: 'handle', // a need past its deadline was still made, and answered or not
+      handle: (message, meta) => {
+        counts.recorded.inc({ channel: contract.channel, valid: 'true' });
+        return batcher.add(rows(message, meta));
+      },
+      invalid: (meta, reason) => {
+        counts.recorded.inc({ channel: contract.channel, valid: 'false' });
+        if (broken) return batcher.add(broken(meta, reason));
+      },
+    });
+  }
+
+  const at = (iso: string) => Date.parse(iso);
+  record(adNeedV1, (need) => ({
+    needs: [{ conversationId: need.id, createdAt: at(need.createdAt), ...customerOf(need.payload), page: need.payload.page, channel: adNeedV1.channel }],
+  }));
+  // A translated need is the version-1 need again, recorded from that; a version-2 need published first-hand is recorded here.
+  record(adNeedV2, (need, meta) =>
+    meta.translatedBy !== undefined
+      ? {}
+      : { needs: [{ conversationId: need.conversationId, createdAt: at(need.createdAt), ...customerOf(need.payload), page: need.payload.page, channel: adNeedV2.channel }] },
+  );
+  const answer = (message: Envelope, meta: MessageMeta, channel: string, offer: Offer): AnswerRow => ({
+    messageId: message.id,
+    conversationId: meta.conversationId ?? conversationOf(message),
+    version: message.producer.version,
+    instance: message.producer.instance,
+    channel,
+    translated: meta.translatedBy !== undefined,
+    shadow: (message as { shadow?: boolean }).shadow === true,
+    createdAt: at(message.createdAt),
+    valid: true,
+    error: null,
+    offer: JSON.stringify(offer),
+    offerId: offer.id,
+  });
+  const brokenAnswer = (channel: string) => (meta: MessageMeta, reason: string) => ({
+    answers: [
+      {
+        messageId: meta.messageId ?? newMessageId(),
+        conversationId: meta.conversationId ?? 'unknown',
+        version: meta.producerVersion ?? 'unknown',
+        instance: meta.producerInstance ?? 'unknown',
+        channel,
+        translated: meta.translatedBy !== undefined,
+        shadow: false,
+        createdAt: Date.now(),
+        valid: false,
+        error: reason.slice(0, 500),
+        offer: null,
+        offerId: null,
+      },
+    ],
+  });
+  record(adSolutionV1, (s, meta) => ({ answers: [answer(s, meta, adSolutionV1.channel, s.payload.ad.offer)] }), brokenAnswer(adSolutionV1.channel));
+  record(adSolutionV2, (s, meta) => ({ answers: [answer(s, meta, adSolutionV2.channel, s.payload.offers[0]!.ad.offer)] }), brokenAnswer(adSolutionV2.channel));
+  record(adServedV1, (served) => ({
+    served: [
+      {
+        conversationId: served.conversationId,
+        version: served.payload.servedBy?.version ?? null,
+        answerId: served.causationId,
+        createdAt: at(served.createdAt),
+        latencyMs: served.payload.latencyMs,
+      },
+    ],
+  }));
+  record(adClickedV1, (click) => ({
+    clicks: [{ conversationId: click.conversationId, version: click.payload.servedBy.version, customerId: click.payload.customerId, createdAt: at(click.createdAt) }],
+  }));
+  record(sessionEndedV1, () => ({}));
+
+  // Heartbeats are not evidence: each replica hears them all, on a queue of its own, to know who is alive.
+  bus.subscribe({
+    contract: serviceHeartbeatV1,
+    queue: { kind: 'per-instance' },
+    handle: (heartbeat) => {
+      if (liveness.heard(heartbeat, Date.now())) log.info({ service: heartbeat.producer.service, version: heartbeat.producer.version }, 'a version is alive');
+    },
+  });
+
+  const sweeper = setInterval(() => {
+    for (const gone of liveness.sweep(Date.now())) log.warn(gone, 'a version has stopped: no instance of it is alive');
+    counts.instancesAlive.reset();
+    for (const v of liveness.versions(Date.now())) counts.instancesAlive.set({ service: v.service, version: v.version }, v.instances.length);
+  }, 1000);
+  sweeper.unref();
+  const prune = () => {
+    const pruned = evidence.prune(Date.now() - config.RETENTION_HOURS * 3600_000);
+    if (pruned > 0) log.info({ pruned, retentionHours: config.RETENTION_HOURS }, 'folded old needs into hourly totals');
+  };
+  const pruner = setInterval(prune, 3600_000);
+  pruner.unref();
+  prune();
+
+  const app = createHttpServer(log);
+  await app.register(operationsRoutes, { isReady: () => bus.isConnected, registry: metrics.registry });
+
+  app.get('/api/versions', async () => ({ versions: liveness.versions(Date.now()) }));
+
+  app.get<{ Querystring: ComparisonQuery }>('/api/comparison', { schema: { querystring: ComparisonQuery } }, async (request, reply) => {
+    const { a, b } = request.query;
+    const to = request.query.to ? at(request.query.to) : Date.now();
+    const from = request.query.from ? at(request.query.from) : to - WEEK_MS;
+    if (from >= to) return reply.code(400).send({ error: '"from" must be before "to"' });
+    const of = (version: string) => ({ version, answers: evidence.answers(version, from, to), ...evidence.outcomes(version, from, to) });
+    return {
+      window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+      ...evidence.needs(from, to),
+      ...judge(of(a), of(b)),
+      hourly: evidence.hourly(from, to).filter((h) => h.version === a || h.version === b),
+    };
+  });
+
+  app.addHook('onReady', () => bus.start());
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    clearInterval(pruner);
+    await bus.close();
+    batcher.flush();
+    evidence.close();
+  });
+  return app;
+}
+
+/** What the fitness of an answer is judged against: the customer's profile, or what the need says of an unknown customer. */
+function scorer(customers: readonly CustomerProfile[]): Scorer {
+  const profiles = new Map(customers.map((c) => [c.id, c]));
+  return (offerJson, need) => {
+    const profile: CustomerProfile = profiles.get(need.customerId) ?? {
+      id: need.customerId,
+      name: 'unknown',
+      email: 'unknown@example.com',
+      homeCity: need.city,
+      loyaltyTier: need.tier as LoyaltyTier,
+      preferredClasses: [] as CarClass[],
+      familySize: 1,
+      pastRentals: [],
+      nextTrip: null,
+    };
+    try {
+      return fitnessOf(JSON.parse(offerJson) as Offer, profile).expectedValueEur;
+    } catch {
+      return null;
+    }
+  };
+}
+
+function customerOf(payload: { customerId: string; city: string; loyaltyTier: string }) {
+  return { customerId: payload.customerId, city: payload.city, tier: payload.loyaltyTier };
+}
