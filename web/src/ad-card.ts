@@ -23,7 +23,11 @@ export function renderAd(container: HTMLElement, message: AdMessage, onClick: (m
   const card = house ? el('article', undefined, 'ad house') : el('a', undefined, 'ad');
   if (card instanceof HTMLAnchorElement) {
     card.href = `#offer-${encodeURIComponent(offer.id)}`;
-    card.addEventListener('click', () => onClick(message));
+    // This demo has no offer pages: the click is counted, and the customer stays on the page.
+    card.addEventListener('click', (event) => {
+      event.preventDefault();
+      onClick(message);
+    });
   }
   card.dataset['needId'] = message.needId;
   card.dataset['page'] = message.page;

@@ -94,6 +94,7 @@ function onMessage(message: ServerMessage): void {
 /** The customer followed an ad: the server counts it, once per ad, for the version that served it. */
 function clickAd(message: AdMessage): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'click', needId: message.needId }));
+  status(`You clicked the ad for ${message.ad.offer.model}: a click for ads ${message.servedBy.version}, counted once.`);
 }
 
 function viewPage(): void {

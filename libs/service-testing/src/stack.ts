@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { adNeedV1, adNeedV2, adSolutionV2, MESSAGES, serviceHeartbeatV1 } from '@ad-race/contracts';
 import { freePortRange, type BusProbe } from '@ad-race/testing';
 import { listedServices } from './services';
@@ -9,6 +11,8 @@ export interface RunningStack {
   url: string;
   port: number;
   output(): string;
+  /** Where a service of the list listens in this stack (PORT + its place in the list). */
+  urlOf(service: string): string;
   /** The process id of a service of this stack, while it runs (Linux: read from /proc). */
   pidOf(service: string): number | undefined;
   stop(): Promise<void>;
@@ -32,14 +36,16 @@ function childRunning(parent: number, service: string): number | undefined {
  * Runs the built stack exactly as `npm start` does (tools/start-stack.mjs),
  * on free ports, with the environment given (say, a namespace of its own):
  * every service in the list, or those named. For the end-to-end test and the
- * benchmark; build first.
+ * benchmark; build first. Unless the environment names one, the monitor's
+ * data directory is a temporary one, removed when the stack stops.
  */
 export async function startStack(env: Record<string, string>, services: string[] = [], root = workspaceRoot()): Promise<RunningStack> {
   // Consecutive ports, one per service in the list.
   const port = await freePortRange(listedServices().length);
+  const dataDir = env['DATA_DIR'] === undefined ? mkdtempSync(join(tmpdir(), 'stack-monitor-')) : undefined;
   const child: ChildProcess = spawn(process.execPath, ['tools/start-stack.mjs', ...services], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...(dataDir ? { DATA_DIR: dataDir } : {}), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -65,10 +71,16 @@ export async function startStack(env: Record<string, string>, services: string[]
     url: `http://127.0.0.1:${port}`,
     port,
     output: () => output,
+    urlOf: (service) => {
+      const index = listedServices().findIndex((s) => s.name === service);
+      if (index < 0) throw new Error(`no service "${service}" in services/services.json`);
+      return `http://127.0.0.1:${port + index}`;
+    },
     pidOf: (service) => childRunning(child.pid!, service),
     async stop() {
       child.kill('SIGTERM');
       await exited;
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
