@@ -44,7 +44,8 @@ export interface Subscription<M extends Envelope> {
   wants?(meta: MessageMeta): boolean;
   /**
    * A message past its deadline is dropped unhandled by default (nobody waits
-   * for it). A listener that records what happened, late or not, says 'handle'.
+   * for it). A listener that records what happened, late or not, says 'handle'
+   * (the broker still drops one that waited in its queue past the deadline).
    */
   afterDeadline?: 'drop' | 'handle';
   /**
@@ -464,9 +465,11 @@ function propertiesOf(message: Envelope, conversationId: string): Options.Publis
       'producer-instance': message.producer.instance,
     },
   };
-  // A message with a deadline carries no AMQP expiration: the serving queues drop what
-  // waits too long (see SHARED_QUEUE_MESSAGE_TTL_MS), consumers drop what is past its
-  // deadline, and a listener's durable queue keeps it (a monitor records late needs too).
+  if (message.deadline) {
+    // The broker drops the message once nobody can use it; consumers check the deadline too,
+    // since the broker only drops expired messages at the head of a queue.
+    properties.expiration = String(Math.max(1, Date.parse(message.deadline) - Date.now()));
+  }
   return properties;
 }
 

@@ -4,13 +4,14 @@ import type { Channel, Options } from 'amqplib';
 /**
  * Where a subscription's messages queue up:
  * - `shared`: one queue per group (a service version), shared by its replicas,
- *   so each version handles each message once; what waits there is worthless
- *   within seconds, so it is kept briefly and in memory;
+ *   so each version handles each message once; kept in memory only;
  * - `per-instance`: an exclusive queue of this instance's own, so it sees every message;
  * - `durable`: one queue per group that outlives its consumers and the broker's
  *   restarts, shared by the group's replicas: while they are all down it keeps
  *   what they miss, up to `maxLength` messages (then the oldest go first), for a
- *   listener that must see everything (the monitor).
+ *   listener that must see everything (the monitor). A message with a deadline
+ *   (a need) expires at its deadline in every queue, this one too: RabbitMQ
+ *   gives a message one time-to-live for all its queues.
  */
 export type QueueKind = { kind: 'shared'; group: string } | { kind: 'per-instance' } | { kind: 'durable'; group: string; maxLength: number };
 
@@ -18,13 +19,6 @@ export type QueueKind = { kind: 'shared'; group: string } | { kind: 'per-instanc
 const SHARED_QUEUE_EXPIRES_MS = 10 * 60_000;
 /** Bounds on what a queue can hold if its consumers stop: oldest messages go first. */
 const SHARED_QUEUE_MAX_LENGTH = 10_000;
-/**
- * How long a message waits in a shared queue before the broker drops it: longer
- * than any need's deadline (consumers drop a need past its deadline themselves).
- * Set on the queue rather than on each message, so a durable queue (the
- * monitor's) keeps the same message for as long as it must.
- */
-export const SHARED_QUEUE_MESSAGE_TTL_MS = 10_000;
 /** How long a durable queue nobody consumes stays in the broker: a monitor down for longer than this is retired. */
 const DURABLE_QUEUE_EXPIRES_MS = 7 * 24 * 3600_000;
 
@@ -75,11 +69,8 @@ function queueOptions(kind: QueueKind): Options.AssertQueue {
   switch (kind.kind) {
     case 'shared':
       // What waits here is worthless within a second (a need has a deadline), so
-      // nothing is kept on disk or for long; an unused queue expires.
-      return {
-        durable: false,
-        arguments: { 'x-expires': SHARED_QUEUE_EXPIRES_MS, 'x-max-length': SHARED_QUEUE_MAX_LENGTH, 'x-message-ttl': SHARED_QUEUE_MESSAGE_TTL_MS },
-      };
+      // nothing is kept on disk; an unused queue expires.
+      return { durable: false, arguments: { 'x-expires': SHARED_QUEUE_EXPIRES_MS, 'x-max-length': SHARED_QUEUE_MAX_LENGTH } };
     case 'durable':
       // Survives its consumers and the broker; bounded, dropping the oldest first, so a
       // listener that is gone for long cannot fill the broker.
