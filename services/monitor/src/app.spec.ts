@@ -77,6 +77,7 @@ describe('the monitor on the bus', () => {
     const event = createAdServedV1(need.id, served?.id ?? null, web, {
       customerId: anna.id,
       page: need.payload.page,
+      need: { createdAt: need.createdAt, city: need.payload.city, loyaltyTier: need.payload.loyaltyTier },
       servedBy: served ? { version: served.producer.version, instance: served.producer.instance } : null,
       offerId: served ? SAMPLE_AD.offer.id : null,
       latencyMs: 3,
@@ -144,9 +145,13 @@ describe('the monitor on the bus', () => {
     await eventually(async () => (await compare(first, 'v1', 'v2')).needs === 1, 5_000, 'the first need recorded');
     await first.close();
     apps = [];
-    // Nobody is listening for the monitor now: the need's deadline passes too.
+    // Nobody is listening for the monitor now: the needs expire from its queue at their deadline,
+    // the answers and who won wait for it.
     await raceOnce(needFor('while-down'), 'v2');
-    await raceOnce(needFor('still-down'), 'v2');
+    const last = needFor('still-down');
+    await raceOnce(last, 'v2');
+    // Back only once the needs are past their deadline: the broker has dropped them from every queue.
+    await eventually(() => Date.now() > Date.parse(last.deadline) + 100, 2_000, 'the needs expired');
     const second = await start();
     await eventually(async () => (await compare(second, 'v1', 'v2')).needs === 3, 5_000, 'the missed needs recorded');
     expect((await compare(second, 'v1', 'v2')).b).toMatchObject({ answers: 3, wins: 2 });

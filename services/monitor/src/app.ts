@@ -157,7 +157,20 @@ export async function buildApp({ config, customers = CUSTOMERS, logger }: Monito
   });
   record(adSolutionV1, (s, meta) => ({ answers: [answer(s, meta, adSolutionV1.channel, s.payload.ad.offer)] }), brokenAnswer(adSolutionV1.channel));
   record(adSolutionV2, (s, meta) => ({ answers: [answer(s, meta, adSolutionV2.channel, s.payload.offers[0]!.ad.offer)] }), brokenAnswer(adSolutionV2.channel));
+  // Who won, and the need it was for: a need published while the monitor was down has expired
+  // from its queue by the time it is back (at its deadline, in every queue), its ad.served has not.
   record(adServedV1, (served) => ({
+    needs: [
+      {
+        conversationId: served.conversationId,
+        createdAt: at(served.payload.need.createdAt),
+        customerId: served.payload.customerId,
+        city: served.payload.need.city,
+        tier: served.payload.need.loyaltyTier,
+        page: served.payload.page,
+        channel: adServedV1.channel,
+      },
+    ],
     served: [
       {
         conversationId: served.conversationId,

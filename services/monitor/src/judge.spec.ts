@@ -41,6 +41,7 @@ describe('judging one version against another', () => {
     expect(j.fitness.verdict).toBe('better');
     expect(j.latency.verdict).toBe('worse');
     expect(j.verdict).toBe('worse');
+    expect(j.summary).toMatch(/^v2 against v1 on 200 needs both answered: fitness better \(\+10\.00 € a need\), latency worse \(\+48\.\d ms\), .*; overall worse$/);
   });
 
   it('pairs only the needs both versions answered, and only scored answers for fitness', () => {

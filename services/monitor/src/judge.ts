@@ -37,7 +37,7 @@ export interface Judgement {
   clickThrough: ProportionComparison;
   /** Fitness decides; latency and click-through can make it worse. */
   verdict: Verdict;
-  /** What the verdict means, in a sentence. */
+  /** The verdict and each metric's, in a sentence. */
   summary: string;
 }
 
@@ -71,7 +71,7 @@ export function judge(a: VersionEvidence, b: VersionEvidence): Judgement {
   const fitness = comparePaired(fitnessPairs, { higherIsBetter: true, margin: fitnessMargin(mean(fitnessPairs.map((p) => p.a))) });
   const clickThrough = compareProportions({ successes: a.clicks, trials: a.wins }, { successes: b.clicks, trials: b.wins });
   const verdict = overallVerdict(fitness.verdict, [latency.verdict, clickThrough.verdict]);
-  return { a: summarise(a), b: summarise(b), latency, fitness, clickThrough, verdict, summary: explain(a.version, b.version, verdict, fitness.pairs) };
+  return { a: summarise(a), b: summarise(b), latency, fitness, clickThrough, verdict, summary: explain(a.version, b.version, { fitness, latency, clickThrough, verdict }) };
 }
 
 function summarise(e: VersionEvidence): VersionSummary {
@@ -92,17 +92,17 @@ function summarise(e: VersionEvidence): VersionSummary {
   };
 }
 
-function explain(a: string, b: string, verdict: Verdict, pairs: number): string {
-  switch (verdict) {
-    case 'not enough data':
-      return `not enough data: ${pairs} needs answered by both ${a} and ${b} with a fitness, and a verdict needs at least ${MIN_PAIRS}`;
-    case 'better':
-      return `${b} is better than ${a}: on ${pairs} needs both answered, its ads fit better, and it is no worse on latency or click-through`;
-    case 'worse':
-      return `${b} is worse than ${a} on ${pairs} needs both answered: see the metric that says so`;
-    case 'no significant difference':
-      return `no significant difference between ${a} and ${b} on ${pairs} needs both answered`;
+function explain(a: string, b: string, j: Pick<Judgement, 'fitness' | 'latency' | 'clickThrough' | 'verdict'>): string {
+  if (j.verdict === 'not enough data') {
+    return `not enough data: ${j.fitness.pairs} needs answered by both ${a} and ${b} with a fitness, and a verdict needs at least ${MIN_PAIRS}`;
   }
+  const signed = (x: number | null, digits: number) => (x === null ? '?' : `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`);
+  const parts = [
+    `fitness ${j.fitness.verdict} (${signed(j.fitness.meanDifference, 2)} € a need)`,
+    `latency ${j.latency.verdict} (${signed(j.latency.meanDifference, 1)} ms)`,
+    `click-through ${j.clickThrough.verdict}` + (j.clickThrough.difference === null ? '' : ` (${signed(100 * j.clickThrough.difference, 1)} points)`),
+  ];
+  return `${b} against ${a} on ${j.fitness.pairs} needs both answered: ${parts.join(', ')}; overall ${j.verdict}`;
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;

@@ -236,7 +236,15 @@ describe('the race, as the web server runs it', () => {
       const anna = await socketFor();
       const ad = await anna.view('deals');
       const event = (await served.heard.waitUntil(({ message }) => message.conversationId === ad.needId)).message;
-      expect(event.payload).toEqual({ customerId: 'c-0001', page: 'deals', servedBy: { version: 'v2', instance: 'v2-scripted' }, offerId: SAMPLE_AD.offer.id, latencyMs: ad.latencyMs });
+      const need = await ads!.needs.waitUntil((n) => n.id === ad.needId);
+      expect(event.payload).toEqual({
+        customerId: 'c-0001',
+        page: 'deals',
+        need: { createdAt: need.createdAt, city: 'Amsterdam', loyaltyTier: 'gold' },
+        servedBy: { version: 'v2', instance: 'v2-scripted' },
+        offerId: SAMPLE_AD.offer.id,
+        latencyMs: ad.latencyMs,
+      });
       await ads!.close();
       ads = undefined;
       const house = await anna.view('nobody-answers');

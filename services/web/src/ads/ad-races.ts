@@ -1,4 +1,4 @@
-import { adClickedV1, adNeedV1, adServedV1, createAdClickedV1, createAdNeedV1, createAdServedV1, newMessageId, type AdMessage, type AdSolutionV1, type RaceMessage } from '@ad-race/contracts';
+import { adClickedV1, adNeedV1, adServedV1, createAdClickedV1, createAdNeedV1, createAdServedV1, newMessageId, type AdMessage, type AdServedV1, type AdSolutionV1, type RaceMessage } from '@ad-race/contracts';
 import type { CustomerProfile } from '@ad-race/catalog';
 import type { Bus } from '@ad-race/messaging';
 import { AdmissionLimit, RaceTable, type Race, type RaceEvent, type Reply } from '@ad-race/race';
@@ -8,11 +8,12 @@ import type { CustomerSockets } from './customer-sockets';
 import { houseAd } from './house-ad';
 import type { RaceMetrics } from './race-metrics';
 
-/** Who asked for the ad, and on which page. */
+/** Who asked for the ad, on which page, and the need that asked (as ad.served tells it). */
 interface Asker {
   customerId: string;
   city: string;
   page: string;
+  need: AdServedV1['payload']['need'];
 }
 
 /** An answer as the race records it: the solution, and whether it came through the schema adapter. */
@@ -81,7 +82,8 @@ export class AdRaces {
     const { bus, identity, metrics, log, deadlineMs } = this.deps;
     if (!this.admission.admit()) return this.shed(customer, page);
     const need = createAdNeedV1(identity, { customerId: customer.id, city: customer.homeCity, loyaltyTier: customer.loyaltyTier, page }, deadlineMs);
-    this.handle(this.table.openRace(need.id, { customerId: customer.id, city: customer.homeCity, page }, performance.now()));
+    const asker = { customerId: customer.id, city: customer.homeCity, page, need: { createdAt: need.createdAt, city: customer.homeCity, loyaltyTier: customer.loyaltyTier } };
+    this.handle(this.table.openRace(need.id, asker, performance.now()));
     this.scheduleDeadline();
     metrics.needsPublished.inc({ version: identity.version });
     bus.publish(adNeedV1, need).then(
@@ -186,6 +188,7 @@ export class AdRaces {
     const event = createAdServedV1(race.needId, solution?.id ?? null, identity, {
       customerId: race.context.customerId,
       page: race.context.page,
+      need: race.context.need,
       servedBy,
       offerId,
       latencyMs: round(latencyMs),
