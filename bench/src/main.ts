@@ -4,18 +4,21 @@
 // fixed load repeated, at rising loads until the browser's p99 passes 50 ms,
 // and past that, where the web server sheds load. Prints tables, and as its
 // last line one JSON object.
+import { MESSAGES, serviceHeartbeatV1 } from '@ad-race/contracts';
 import {
   cpuPerAd,
   cpuPercent,
+  listedServices,
   ms,
   sampleProcesses,
   startCrowdedStack,
   summarise,
   willUseStackQueues,
+  type RunningStack,
   type StepResult,
   type Summary,
 } from '@ad-race/service-testing';
-import { brokerUrl, measureFloor, openShapeAsker, openTestNamespace, runFloorEcho, runShapeAnswerer } from '@ad-race/testing';
+import { brokerUrl, measureFloor, metricValue, openShapeAsker, openTestNamespace, runFloorEcho, runShapeAnswerer, type BusProbe } from '@ad-race/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 
@@ -119,13 +122,13 @@ type Run = (ratePerS: number, measureMs: number) => Promise<StepResult>;
  * only `services` if named), logs the customers in, warms every process up at
  * the fixed load, hands `body` a way to offer load, and stops it.
  */
-async function withStack<T>(namespace: string, env: Record<string, string>, body: (run: Run) => Promise<T>, services: string[] = []): Promise<T> {
-  const { crowd, stop } = await startCrowdedStack({ AMQP_URL, BUS_NAMESPACE: namespace, ...env }, CUSTOMER_COUNT, services);
+async function withStack<T>(namespace: string, env: Record<string, string>, body: (run: Run, stack: RunningStack) => Promise<T>, services: string[] = []): Promise<T> {
+  const { crowd, stack, stop } = await startCrowdedStack({ AMQP_URL, BUS_NAMESPACE: namespace, ...env }, CUSTOMER_COUNT, services);
   try {
     console.log(`${crowd.customers.length} customers logged in, each with the ad socket open`);
     // Warm-up: the JIT, the caches, the version roster, at the load measured first.
     await crowd.run(FIXED_LOAD_PER_S, { warmupMs: 5000, measureMs: 1000, drainMs: 500 });
-    return await body((rate, measureMs) => crowd.run(rate, { warmupMs: 1000, measureMs, drainMs: 500 }));
+    return await body((rate, measureMs) => crowd.run(rate, { warmupMs: 1000, measureMs, drainMs: 500 }), stack);
   } finally {
     await stop();
   }
@@ -137,6 +140,39 @@ async function repeated(run: Run): Promise<{ median: StepResult; all: StepResult
   for (let i = 0; i < REPEATS; i++) all.push(await run(FIXED_LOAD_PER_S, 5000));
   const byRace = [...all].sort((a, b) => a.race.p50 - b.race.p50);
   return { median: byRace[Math.floor(REPEATS / 2)]!, all };
+}
+
+/** What the monitor did during one step: its queues' backlog (the most, and at the end), the rows it wrote a second, its CPU. */
+interface MonitorStep {
+  step: StepResult;
+  maxBacklog: number;
+  endBacklog: number;
+  rowsPerS: number;
+  cpuPercent: number;
+}
+
+/** Runs one step while watching the monitor: the backlog of its durable queues every 200 ms, the rows it wrote. */
+async function watchMonitor(probe: BusProbe, stack: RunningStack, run: () => Promise<StepResult>): Promise<MonitorStep> {
+  const queues = MESSAGES.filter((m) => m !== serviceHeartbeatV1);
+  const backlog = async () => (await Promise.all(queues.map((q) => probe.queueDepth(q, 'monitor')))).reduce((a, b) => a + b, 0);
+  const rows = async () => metricValue(await (await fetch(`${stack.urlOf('monitor')}/metrics`)).text(), 'ad_race_monitor_rows_written_total');
+  let maxBacklog = 0;
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      maxBacklog = Math.max(maxBacklog, await backlog());
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  const rowsBefore = await rows();
+  const started = performance.now();
+  const step = await run();
+  const seconds = (performance.now() - started) / 1000;
+  const rowsPerS = Math.round(((await rows()) - rowsBefore) / seconds);
+  watching = false;
+  await watcher;
+  const cpu = Math.round(((step.cpuPerAdUs['monitor'] ?? 0) * step.achievedPerS) / 1e4);
+  return { step, maxBacklog, endBacklog: await backlog(), rowsPerS, cpuPercent: cpu };
 }
 
 const spread = (values: number[]) => `${ms(Math.min(...values))} to ${ms(Math.max(...values))}`;
@@ -172,8 +208,19 @@ async function main() {
   console.log(`the stack without the adapter: web, ads-v1, ads-v2 on v1, at ${FIXED_LOAD_PER_S} ads/s...`);
   const direct = await withStack(ns.namespace, { MESSAGES: 'v1' }, repeated, ['web', 'ads-v1', 'ads-v2']);
 
-  console.log('the stack as `npm start` runs it: every service, ads-v2 on v2 through the schema adapter...');
-  await withStack(ns.namespace, {}, async (run) => {
+  // What listening costs the race: every service but the monitor, at the fixed load.
+  console.log(`the stack without the monitor, at ${FIXED_LOAD_PER_S} ads/s...`);
+  const unmonitored = await withStack(
+    ns.namespace,
+    {},
+    repeated,
+    listedServices()
+      .map((s) => s.name)
+      .filter((name) => name !== 'monitor'),
+  );
+
+  console.log('the stack as `npm start` runs it: every service, ads-v2 on v2 through the schema adapter, the monitor listening...');
+  await withStack(ns.namespace, {}, async (run, stack) => {
     const fixed = await repeated(run);
     const steps = await search((rate) => run(rate, 3000), passes);
     for (const s of steps) console.log(`  ${s.offeredPerS}/s offered: ${s.achievedPerS}/s answered, ${s.goodputPerS}/s by an ad service, end-to-end p99 ${ms(s.e2e.p99)} ms`);
@@ -185,7 +232,9 @@ async function main() {
       console.log(`  ${factor}x: ${step.offeredPerS}/s offered: ${step.goodputPerS}/s by an ad service on time, end-to-end p99 ${ms(step.e2e.p99)} ms`);
       overload.push({ factor, step });
     }
-    report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best, overload });
+    const atFixed = await watchMonitor(ns.probe, stack, () => run(FIXED_LOAD_PER_S, 5000));
+    const atTop = best ? await watchMonitor(ns.probe, stack, () => run(best.offeredPerS, 5000)) : undefined;
+    report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best, overload, unmonitored, monitor: { atFixed, atTop } });
   });
   await ns.cleanup();
 }
@@ -200,9 +249,11 @@ interface Results {
   steps: (StepResult & { passed: boolean })[];
   best: (StepResult & { passed: boolean }) | undefined;
   overload: { factor: number; step: StepResult }[];
+  unmonitored: { median: StepResult; all: StepResult[] };
+  monitor: { atFixed: MonitorStep; atTop: MonitorStep | undefined };
 }
 
-function report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best, overload }: Results) {
+function report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best, overload, unmonitored, monitor }: Results) {
   const f = echo.oneAtATime;
   const fl = echo.atFixedLoad;
   const race = fixed.median;
@@ -268,6 +319,21 @@ function report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best
   for (const [label, summary] of answers) if (summary) console.log(line([label, summary.n, ms(summary.p50), ms(summary.p99), ''], aw));
   console.log(`the adapter adds ${ms(hop.p50)} ms at p50 and ${ms(hop.p99)} ms at p99 (target: at most 0.5 ms at p50)`);
 
+  // What the monitor costs the race, and whether it keeps up.
+  const watched = unmonitored.median.race;
+  const monitorCost = race.race.p50 / watched.p50;
+  console.log(`\nthe monitor, listening to every message (race: need published -> first answer, at ${FIXED_LOAD_PER_S} ads/s):`);
+  console.log(line(['', 'n', 'p50 ms', 'p99 ms', ''], aw));
+  console.log(line(['race without the monitor', watched.n, ms(watched.p50), ms(watched.p99), ''], aw));
+  console.log(line(['race with the monitor', race.race.n, ms(race.race.p50), ms(race.race.p99), ''], aw));
+  console.log(`  p50s of the ${REPEATS} repeats: without ${spread(unmonitored.all.map((s) => s.race.p50))} ms, with ${spread(fixed.all.map((s) => s.race.p50))} ms`);
+  console.log(`  with the monitor, the race's p50 is ${monitorCost.toFixed(2)}x, its p99 ${(race.race.p99 / watched.p99).toFixed(2)}x (target: within 1.10x)`);
+  const mw = [28, 10, 12, 12, 11, 10];
+  console.log(line(['monitor at', 'ads/s', 'backlog max', 'backlog end', 'rows/s', 'CPU %'], mw));
+  for (const [label, m] of [['the fixed load', monitor.atFixed], ['the highest passing load', monitor.atTop]] as const) {
+    if (m) console.log(line([label, m.step.achievedPerS, m.maxBacklog, m.endBacklog, m.rowsPerS, m.cpuPercent], mw));
+  }
+
   console.log(
     JSON.stringify({
       floor_p50_ms: round(f.p50),
@@ -295,6 +361,12 @@ function report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best
       cpu_per_ad_us: race.cpuPerAdUs,
       shape_floor_cpu_per_race_us: shapeFixed.cpuPerAdUs,
       goodput_2x_ratio: round(goodput2x),
+      race_without_monitor_p50_ms: round(watched.p50),
+      race_with_monitor_to_without_p50: round(monitorCost),
+      monitor_backlog_max_at_top: monitor.atTop?.maxBacklog ?? null,
+      monitor_backlog_end_at_top: monitor.atTop?.endBacklog ?? null,
+      monitor_rows_per_s_at_top: monitor.atTop?.rowsPerS ?? null,
+      monitor_cpu_percent_at_top: monitor.atTop?.cpuPercent ?? null,
       cores: cpus().length,
     }),
   );

@@ -63,10 +63,14 @@ async function metrics(stack: RunningStack, service: string): Promise<string> {
   return (await fetch(`http://127.0.0.1:${portOf(stack, service)}/metrics`)).text();
 }
 
-/** The sum of a metric over every label set, in one service. */
-function total(text: string, name: string): number {
+/** The sum of a metric over every label set, in one service (over those that have `having` in their labels, if given). */
+function total(text: string, name: string, having: Record<string, string> = {}): number {
+  const wanted = Object.entries(having).map(([k, v]) => `${k}="${v}"`);
   let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  for (const line of text.split('\n')) {
+    if (!(line.startsWith(`${name}{`) || line.startsWith(`${name} `))) continue;
+    if (wanted.every((label) => line.includes(label))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
   return sum;
 }
 
@@ -136,9 +140,12 @@ export async function adsV1Frozen(size: Size): Promise<ScenarioResult> {
       await sleep((size.faultSeconds * 1000) / 2);
       process.kill(pid, 'SIGCONT');
     });
-    const lateBefore = total(await metrics(stack, 'web'), 'ad_race_late_replies_total');
+    const lateBefore = await metrics(stack, 'web');
     const after = await crowd.run(size.loadPerS, { warmupMs: 1000, measureMs: 2000, drainMs: 500 });
-    const lateAfter = total(await metrics(stack, 'web'), 'ad_race_late_replies_total') - lateBefore;
+    const lateNow = await metrics(stack, 'web');
+    const late = (version?: string) =>
+      total(lateNow, 'ad_race_late_replies_total', version ? { version } : {}) - total(lateBefore, 'ad_race_late_replies_total', version ? { version } : {});
+    const lateAfter = late();
     const expired = total(await metrics(stack, 'ads-v1'), 'ad_race_needs_expired_total') - expiredBefore;
     return {
       scenario: 'ads-v1 frozen (SIGSTOP, then SIGCONT) under load',
@@ -151,7 +158,7 @@ export async function adsV1Frozen(size: Size): Promise<ScenarioResult> {
         {
           claim: 'v1 rejoins when resumed, without a backlog of stale answers',
           held: (after.byVersion['v1'] ?? 0) > 0 && expired > 0 && lateAfter <= after.race.n * 0.01,
-          figures: `after: v1 served ${after.byVersion['v1'] ?? 0} of ${after.race.n}; it dropped ${expired} stale needs unanswered; ${lateAfter} late answers`,
+          figures: `after: v1 served ${after.byVersion['v1'] ?? 0} of ${after.race.n}; it dropped ${expired} stale needs unanswered; ${lateAfter} late answers (v1 ${late('v1')}, v2 ${late('v2')}, v3 ${late('v3')})`,
         },
       ],
     };
@@ -176,8 +183,22 @@ function junkOf(i: number, contract: MessageContract, hugeBytes: number): { body
   }
 }
 
-/** How many of the stack's queues read each message version (a junk message is dead-lettered once from each). */
-const READERS: Record<string, number> = { 'ad.need.v1': 2, 'ad.need.v2': 1, 'ad.solution.v1': 1, 'ad.solution.v2': 1, 'session.ended.v1': 1 };
+/**
+ * How many of the stack's queues act on each message version (a junk message is dead-lettered
+ * once from each): ads-v1 and the adapter read v1 needs, ads-v2 and ads-v3 v2 needs, and so on.
+ * The monitor's queues are not among them: it records a broken message as broken, and leaves
+ * dead-lettering to the consumers that act on it (its heartbeat queue is one of those).
+ */
+const READERS: Record<string, number> = {
+  'ad.need.v1': 2,
+  'ad.need.v2': 2,
+  'ad.solution.v1': 1,
+  'ad.solution.v2': 1,
+  'ad.served.v1': 0,
+  'ad.clicked.v1': 0,
+  'session.ended.v1': 1,
+  'service.heartbeat.v1': 1,
+};
 
 export async function junkOnEveryExchange(size: Size): Promise<ScenarioResult> {
   return withStack(async (stack, crowd, probe) => {
@@ -187,8 +208,11 @@ export async function junkOnEveryExchange(size: Size): Promise<ScenarioResult> {
       for (const { name } of listedServices()) sum += total(await metrics(stack, name), 'ad_race_invalid_messages_total');
       return sum;
     };
+    const recordedBroken = async () => total(await metrics(stack, 'monitor'), 'ad_race_monitor_messages_total', { valid: 'false' });
     const before = await countInvalid();
+    const brokenBefore = await recordedBroken();
     let expected = 0;
+    let expectedBroken = 0;
     const started = performance.now();
     const step = await underLoad(crowd, size, async () => {
       for (const contract of MESSAGES) {
@@ -198,10 +222,13 @@ export async function junkOnEveryExchange(size: Size): Promise<ScenarioResult> {
           if (i % 100 === 99) await sleep(1); // let the socket drain
         }
         expected += size.junkPerExchange * READERS[contract.channel]!;
+        if (contract.channel !== 'service.heartbeat.v1') expectedBroken += size.junkPerExchange;
       }
     });
     let counted = 0;
     await eventually(async () => (counted = (await countInvalid()) - before) >= expected, 120_000, 'every junk message dead-lettered and counted').catch(() => undefined);
+    let broken = 0;
+    await eventually(async () => (broken = (await recordedBroken()) - brokenBefore) >= expectedBroken, 60_000, 'every junk message recorded as broken by the monitor').catch(() => undefined);
     const seconds = (performance.now() - started) / 1000;
     const after = await crowd.run(size.loadPerS, { warmupMs: 500, measureMs: 2000, drainMs: 500 });
     const depth = await probe.deadLetterDepth();
@@ -211,6 +238,7 @@ export async function junkOnEveryExchange(size: Size): Promise<ScenarioResult> {
       findings: [
         { claim: 'no process exits', held: alive, figures: Object.keys(pids).join(', ') },
         { claim: 'every one is dead-lettered with its reason, and counted', held: counted === expected, figures: `${counted} of ${expected} counted in ${seconds.toFixed(1)} s (each once per queue that reads its exchange)` },
+        { claim: 'the monitor records each as broken, once, without dead-lettering it again', held: broken === expectedBroken, figures: `${broken} of ${expectedBroken} recorded as broken` },
         { claim: 'the dead-letter queue stays within its bound', held: depth <= 10_000, figures: `${depth} waiting (bound 10,000: the oldest go)` },
         {
           // Needs wait behind the junk in their queues: during the flood some pass their deadline, and get the house ad.
