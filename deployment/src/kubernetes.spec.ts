@@ -2,7 +2,7 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { OVERLAYS, renderOverlay, SERVICES, withKubectl, type Yaml } from './files';
+import { AD_SERVICES, OVERLAYS, renderOverlay, SERVICES, withKubectl, workloadOf, type Yaml } from './files';
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
@@ -45,11 +45,12 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) =>
   });
 
   it('leaves the count of ad service pods to their autoscalers', () => {
-    for (const name of ['ads-v1', 'ads-v2']) expect(find('Deployment', name)!.spec.replicas).toBeUndefined();
+    expect(AD_SERVICES).toEqual(expect.arrayContaining(['ads-v1', 'ads-v2', 'ads-v3']));
+    for (const name of AD_SERVICES) expect(find('Deployment', name)!.spec.replicas).toBeUndefined();
   });
 
-  it.each(SERVICES)('runs %s as a Deployment and a Service: probes, requests and limits, non-root, read-only root', (name) => {
-    const deployment = find('Deployment', name)!;
+  it.each(SERVICES)('runs %s as a Deployment (or StatefulSet) and a Service: probes, requests and limits, non-root, read-only root', (name) => {
+    const deployment = workloadOf(objects, name)!;
     const service = find('Service', name)!;
     const pod = deployment.spec.template.spec;
     const [container] = pod.containers;
@@ -63,7 +64,30 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) =>
     expect(container.env.find((e: Yaml) => e.name === 'AMQP_URL').valueFrom.secretKeyRef.name).toMatch(/^ad-race-broker/);
   });
 
-  it.each(['ads-v1', 'ads-v2'])('gives %s a PodDisruptionBudget and an autoscaler that find its pods', (name) => {
+  it('runs the monitor as one StatefulSet pod whose database (DATA_DIR) is on a persistent volume its user can write', () => {
+    const monitor = find('StatefulSet', 'monitor')!;
+    // One process per SQLite file: never more than one replica, in any overlay.
+    expect(monitor.spec.replicas).toBe(1);
+    expect(find('Deployment', 'monitor')).toBeUndefined();
+    const pod = monitor.spec.template.spec;
+    const [container] = pod.containers;
+    const dataDir = container.env.find((e: Yaml) => e.name === 'DATA_DIR')?.value;
+    const mount = container.volumeMounts.find((m: Yaml) => m.mountPath === dataDir);
+    expect(mount).toBeDefined();
+    const claim = monitor.spec.volumeClaimTemplates.find((c: Yaml) => c.metadata.name === mount.name);
+    expect(claim.spec.accessModes).toEqual(['ReadWriteOnce']);
+    expect(claim.spec.resources.requests.storage).toMatch(/Gi$/);
+    expect(pod.securityContext.fsGroup).toBe(pod.securityContext.runAsGroup);
+    // SQLite's temporary files need somewhere writable beside the read-only root.
+    expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+  });
+
+  it('runs ads-v3 in shadow', () => {
+    const env = find('Deployment', 'ads-v3')!.spec.template.spec.containers[0].env as Yaml[];
+    expect(env.filter((e) => e.name === 'SHADOW')).toEqual([{ name: 'SHADOW', value: 'true' }]);
+  });
+
+  it.each(AD_SERVICES)('gives %s a PodDisruptionBudget and an autoscaler that find its pods', (name) => {
     const labels = find('Deployment', name)!.spec.template.metadata.labels;
     expect(labels).toMatchObject(find('PodDisruptionBudget', name)!.spec.selector.matchLabels);
     expect(find('HorizontalPodAutoscaler', name)!.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
