@@ -145,7 +145,6 @@ export async function adsV1Frozen(size: Size): Promise<ScenarioResult> {
     const lateNow = await metrics(stack, 'web');
     const late = (version?: string) =>
       total(lateNow, 'ad_race_late_replies_total', version ? { version } : {}) - total(lateBefore, 'ad_race_late_replies_total', version ? { version } : {});
-    const lateAfter = late();
     const expired = total(await metrics(stack, 'ads-v1'), 'ad_race_needs_expired_total') - expiredBefore;
     return {
       scenario: 'ads-v1 frozen (SIGSTOP, then SIGCONT) under load',
@@ -157,8 +156,9 @@ export async function adsV1Frozen(size: Size): Promise<ScenarioResult> {
         },
         {
           claim: 'v1 rejoins when resumed, without a backlog of stale answers',
-          held: (after.byVersion['v1'] ?? 0) > 0 && expired > 0 && lateAfter <= after.race.n * 0.01,
-          figures: `after: v1 served ${after.byVersion['v1'] ?? 0} of ${after.race.n}; it dropped ${expired} stale needs unanswered; ${lateAfter} late answers (v1 ${late('v1')}, v2 ${late('v2')}, v3 ${late('v3')})`,
+          // v1's own late answers: a backlog of stale needs answered after resuming would show as those.
+          held: (after.byVersion['v1'] ?? 0) > 0 && expired > 0 && late('v1') <= after.race.n * 0.01,
+          figures: `after: v1 served ${after.byVersion['v1'] ?? 0} of ${after.race.n}; it dropped ${expired} stale needs unanswered; late answers: v1 ${late('v1')} (of ${late()}: v2 ${late('v2')}, v3 ${late('v3')})`,
         },
       ],
     };
