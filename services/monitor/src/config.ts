@@ -15,5 +15,10 @@ export const MonitorConfig = Type.Object({
   /** Rows written in one transaction at most, and how long the first waits for others. */
   BATCH_ROWS: Type.Integer({ default: 1000, minimum: 1 }),
   BATCH_DELAY_MS: Type.Integer({ default: 50, minimum: 0 }),
+  /**
+   * The monitor's CPU priority, as nice sees it (0 to 19, higher yields more): by default it
+   * gives way to the services that serve customers, and catches up from its queues.
+   */
+  NICENESS: Type.Integer({ default: 10, minimum: 0, maximum: 19 }),
 });
 export type MonitorConfig = Static<typeof MonitorConfig>;
