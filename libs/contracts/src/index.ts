@@ -1,6 +1,7 @@
 export * from './envelope';
 export * from './message-contract';
 export * from './routes';
+export * from './broker-permissions';
 export * from './offer';
 export * from './ad-need';
 export * from './ad-solution';

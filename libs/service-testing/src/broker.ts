@@ -1,6 +1,9 @@
 import { RabbitMQContainer, type StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { brokerUrl, freePort } from '@ad-race/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { workspaceRoot } from './workspace';
 
 /** The RabbitMQ image for test containers: the official one unless RABBITMQ_TEST_IMAGE names another. */
 const RABBITMQ_TEST_IMAGE = process.env['RABBITMQ_TEST_IMAGE'] ?? 'rabbitmq:3.13-management';
@@ -39,12 +42,18 @@ export function containerEngineFound(): boolean {
 /**
  * Starts RabbitMQ in a container of the test's own. Its AMQP port is bound to
  * a fixed host port, so that it keeps its address when the test restarts it.
+ * Given definitions (users, permissions), the broker loads them as it starts,
+ * as the compose file and the Kubernetes manifests have it do.
  */
-export async function startRabbitMQContainer(): Promise<StartedRabbitMQContainer> {
-  return new RabbitMQContainer(RABBITMQ_TEST_IMAGE)
-    .withExposedPorts({ container: 5672, host: await freePort() })
-    .withStartupTimeout(60_000)
-    .start();
+export async function startRabbitMQContainer(definitions?: object): Promise<StartedRabbitMQContainer> {
+  let container = new RabbitMQContainer(RABBITMQ_TEST_IMAGE).withExposedPorts({ container: 5672, host: await freePort() }).withStartupTimeout(60_000);
+  if (definitions) {
+    container = container.withCopyContentToContainer([
+      { content: JSON.stringify(definitions), target: '/etc/ad-race/definitions.json' },
+      { content: readFileSync(join(workspaceRoot(), 'broker/rabbitmq.conf'), 'utf8'), target: '/etc/rabbitmq/conf.d/20-ad-race.conf' },
+    ]);
+  }
+  return container.start();
 }
 
 /**

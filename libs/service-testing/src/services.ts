@@ -1,7 +1,9 @@
 import { readConfig, type Logger } from '@ad-race/service-runtime';
 import type { TObject } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { readFileSync } from 'node:fs';
+import type { BusAccess } from '@ad-race/contracts';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { waitUntilReady } from './listener';
@@ -13,6 +15,8 @@ export interface ListedService {
   summary: string;
   /** The settings `npm start` runs it with; compose and Kubernetes must agree. */
   stack?: Record<string, string>;
+  /** What it does on the bus: what its broker user may do (broker/definitions.json). */
+  bus: BusAccess;
 }
 
 /** Every service's app module has this shape: its configuration's schema, and an app to build from it. */
@@ -36,10 +40,14 @@ export async function loadService(name: string): Promise<ServiceModule> {
   return (await import(`@ad-race/${name}`)) as ServiceModule;
 }
 
-/** Builds a service in-process from its environment, connected to the broker, and waits until it is ready. */
+/**
+ * Builds a service in-process from its environment, connected to the broker, and waits until it is ready.
+ * A service that keeps data (the monitor) gets a fresh temporary directory unless the environment names one.
+ */
 export async function startService(name: string, env: Record<string, string>): Promise<FastifyInstance> {
   const { Config, buildApp } = await loadService(name);
-  const app = await buildApp({ config: readConfig(Config, env) as never, logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) });
+  const dataDir = env['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), `${name}-`));
+  const app = await buildApp({ config: readConfig(Config, { DATA_DIR: dataDir, ...env }) as never, logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) });
   await app.ready();
   await waitUntilReady(app);
   return app;

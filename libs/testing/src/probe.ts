@@ -114,3 +114,39 @@ export class BusProbe {
     await this.model.close();
   }
 }
+
+/** One operation tried on the broker as some user (see refusalOf). */
+export type BrokerAttempt =
+  | { publish: { exchange: string } }
+  | { declareExchange: string }
+  | { bindQueue: { queue: string; exchange: string } }
+  | { consume: string };
+
+/**
+ * Tries one operation on the broker with the credentials in `url`, on a channel
+ * of its own, and returns the broker's refusal (such as "ACCESS_REFUSED - ..."),
+ * or null when the broker allowed it.
+ */
+export async function refusalOf(url: string, attempt: BrokerAttempt): Promise<string | null> {
+  const model = await connect(url);
+  model.on('error', () => undefined);
+  try {
+    const channel = await model.createConfirmChannel();
+    const closed = new Promise<string>((resolve) => channel.on('error', (err: Error) => resolve(err.message)));
+    const act = async () => {
+      if ('publish' in attempt) {
+        channel.publish(attempt.publish.exchange, '', Buffer.from('{}'));
+        await channel.waitForConfirms();
+      } else if ('declareExchange' in attempt) await channel.assertExchange(attempt.declareExchange, 'fanout', { durable: true });
+      else if ('bindQueue' in attempt) await channel.bindQueue(attempt.bindQueue.queue, attempt.bindQueue.exchange, '');
+      else await channel.consume(attempt.consume, () => undefined);
+      return null;
+    };
+    // A refusal closes the channel: the operation's promise rejects, and the channel says why.
+    const outcome = await act().catch(async () => await closed);
+    if (outcome === null) await channel.close();
+    return outcome;
+  } finally {
+    await model.close().catch(() => undefined);
+  }
+}
