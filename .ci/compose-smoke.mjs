@@ -4,10 +4,14 @@
 // WebSocket, see ads-v2 answer through the schema adapter and ads-v3 answer in
 // shadow (never served), see the monitor know the three versions alive and
 // compare v1 with v2, stop the ads-v2 container and then the adapter's, and
-// still get ads (from v1).
+// still get ads (from v1). On the broker: every service is connected as its
+// own user, and the broker refuses ads-v1's user what is not its to do.
 // Usage: node .ci/compose-smoke.mjs <web url> <command that stops the service named after it>
 //          <command that prints "name health" for each container> <ads-v2 url> <monitor url>
+//          <broker url, as ads-v1's user> <management API url, as the administrator>
+import amqp from 'amqplib';
 import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 
 const [
@@ -16,7 +20,12 @@ const [
   healthOfContainers = "docker inspect --format '{{.Name}} {{.State.Health.Status}}' $(docker compose ps -q)",
   adsV2 = 'http://127.0.0.1:3002',
   monitor = 'http://127.0.0.1:3005',
+  brokerAsAdsV1 = 'amqp://ads-v1:ads-v1-dev@127.0.0.1:5672',
+  management = 'http://ad-race:ad-race@127.0.0.1:15672',
 ] = process.argv.slice(2);
+/** The compose file's BUS_NAMESPACE. */
+const NAMESPACE = 'ad-race';
+const SERVICES = JSON.parse(readFileSync(new URL('../services/services.json', import.meta.url), 'utf8')).services.map((s) => s.name);
 const results = [];
 const check = (name, ok, detail = '') => {
   results.push(ok);
@@ -29,6 +38,37 @@ const getJson = async (url) => {
   const response = await fetch(url).catch(() => undefined);
   return response?.ok ? response.json().catch(() => undefined) : undefined;
 };
+
+/** A GET on the broker's management API, with the credentials of its URL. */
+const managementJson = async (path) => {
+  const url = new URL(management);
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  url.username = url.password = '';
+  const response = await fetch(new URL(path, url), { headers: { authorization } }).catch(() => undefined);
+  return response?.ok ? response.json().catch(() => undefined) : undefined;
+};
+
+/**
+ * Does one thing on the broker as the user of `url`, on a channel of its own:
+ * the broker's refusal ("ACCESS_REFUSED - ..."), or null when it allowed it.
+ */
+async function refusalOf(url, act) {
+  const connection = await amqp.connect(url);
+  connection.on('error', () => undefined);
+  try {
+    const channel = await connection.createConfirmChannel();
+    // A refusal closes the channel: the operation fails, and the channel says why.
+    const closed = new Promise((resolve) => channel.on('error', (err) => resolve(err.message)));
+    const outcome = await act(channel).then(
+      () => null,
+      (err) => Promise.race([closed, sleep(2_000).then(() => err.message)]),
+    );
+    if (outcome === null) await channel.close();
+    return outcome;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
 
 async function until(what, timeoutMs, attempt) {
   const deadline = Date.now() + timeoutMs;
@@ -51,6 +91,24 @@ async function main() {
     return health.split('\n').every((line) => line.endsWith(' healthy'));
   }).catch(() => false);
   check('every container reports healthy', healthy, health.replace(/\n/g, ', '));
+
+  // Least privilege on the broker: each service on its own user (broker/definitions.json), and a user
+  // refused what its service does not do.
+  let users = [];
+  const ownUsers = await until('every service connected as its own user', 30_000, async () => {
+    users = [...new Set(((await managementJson('/api/connections')) ?? []).map((c) => c.user))].sort();
+    return SERVICES.every((s) => users.includes(s));
+  }).catch(() => false);
+  check('every service is connected to the broker as its own user, none as another', ownUsers && users.every((u) => SERVICES.includes(u)), `users ${users.join(', ')}`);
+  const refused = async (what, act) => {
+    const refusal = await refusalOf(brokerAsAdsV1, act).catch((err) => `could not log in: ${err.message}`);
+    check(`the broker refuses ads-v1's user ${what}`, /ACCESS_REFUSED/.test(refusal ?? '') && !refusal.startsWith('could not'), refusal ?? 'allowed');
+  };
+  await refused('publishing a need', async (channel) => {
+    channel.publish(`${NAMESPACE}.ad.need.v1`, '', Buffer.from('{}'));
+    await channel.waitForConfirms();
+  });
+  await refused("consuming the schema adapter's queue", (channel) => channel.consume(`${NAMESPACE}.ad.need.v1.schema-adapter`, () => undefined));
 
   const page = await fetch(base);
   check('the page is served', page.ok && (await page.text()).includes('<title>ad-race'), `${page.status}`);

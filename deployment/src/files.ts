@@ -1,12 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listedServices } from '@ad-race/service-testing';
 import { load, loadAll } from 'js-yaml';
 
 // Reading the deployment files as a user's tools would.
 
-const ROOT = join(__dirname, '../..');
+export const ROOT = join(__dirname, '../..');
+
+/** A file of the repository, as text. */
+export function repoFile(path: string): string {
+  return readFileSync(join(ROOT, path), 'utf8');
+}
 
 /** A parsed YAML document: read loosely, as the checks look into it field by field. */
 export type Yaml = Record<string, any>;
@@ -61,3 +67,40 @@ export const SERVICES: string[] = listedServices().map((s) => s.name);
 export const AD_SERVICES: string[] = SERVICES.filter((name) => /^ads-v\d+$/.test(name));
 /** The settings the list says the stack runs each service with: compose and Kubernetes must agree. */
 export const STACK_SETTINGS: Record<string, Record<string, string>> = Object.fromEntries(listedServices().map((s) => [s.name, s.stack ?? {}]));
+
+/** A broker user, as the definitions the broker loads hold it. */
+export interface BrokerUser {
+  name: string;
+  password: string;
+  tags: string[];
+}
+
+/** The @NAME@ placeholders of broker/definitions.json: what the render step must be given. */
+export function definitionPlaceholders(): string[] {
+  return [...new Set(repoFile('broker/definitions.json').match(/@[A-Z0-9_]+@/g) ?? [])].map((p) => p.slice(1, -1)).sort();
+}
+
+/**
+ * Runs broker/render-definitions.sh on broker/definitions.json with only the
+ * variables given (and PATH), as the broker-users container and init container
+ * do, and returns the users it rendered. Throws with the script's message when
+ * it refuses (a variable unset, or with characters a URL would need escaped).
+ */
+export function renderBrokerUsers(env: Record<string, string>): BrokerUser[] {
+  const dir = mkdtempSync(join(tmpdir(), 'broker-definitions-'));
+  try {
+    const output = join(dir, 'definitions.json');
+    execFileSync('/bin/sh', [join(ROOT, 'broker/render-definitions.sh'), join(ROOT, 'broker/definitions.json'), output], {
+      env: { PATH: process.env['PATH'], ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    return JSON.parse(readFileSync(output, 'utf8')).users;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The value of `load_definitions` in a RabbitMQ conf file (new style, rabbitmq.conf). */
+export function loadDefinitionsOf(conf: string): string | undefined {
+  return /^\s*load_definitions\s*=\s*(\S+)\s*$/m.exec(conf)?.[1];
+}

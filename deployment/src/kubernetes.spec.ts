@@ -15,6 +15,15 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Service': Service,
 };
 
+/**
+ * kustomize writes a generated Secret's longer values (an AMQP_URL) as base64 in lines of 70; the API
+ * server's base64 decoder skips the line breaks, the schema's "byte" format does not: join the lines.
+ */
+function withoutLineBreaks(object: Yaml): Yaml {
+  if (object.kind !== 'Secret' || !object.data) return object;
+  return { ...object, data: Object.fromEntries(Object.entries<string>(object.data).map(([k, v]) => [k, v.replace(/\s+/g, '')])) };
+}
+
 withKubectl().each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) => {
   const objects = renderOverlay(overlay);
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -25,7 +34,7 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) =>
     for (const object of objects) {
       const Model = MODELS[`${object.apiVersion}/${object.kind}`];
       expect([object.kind, Model ? 'known' : 'no schema']).toEqual([object.kind, 'known']);
-      expect(() => new Model!(object as never).validate()).not.toThrow();
+      expect(() => new Model!(withoutLineBreaks(object) as never).validate()).not.toThrow();
     }
   });
 
@@ -101,17 +110,15 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) =>
       expect([service.metadata.name, matches.length]).toEqual([service.metadata.name, 1]);
     }
     const referred = new Set(
-      workloads.flatMap((w) => w.spec.template.spec.containers.flatMap((c: Yaml) => (c.env ?? []).map((e: Yaml) => e.valueFrom?.secretKeyRef?.name).filter(Boolean))),
+      workloads.flatMap((w) =>
+        [...(w.spec.template.spec.initContainers ?? []), ...w.spec.template.spec.containers].flatMap((c: Yaml) =>
+          (c.env ?? []).map((e: Yaml) => e.valueFrom?.secretKeyRef?.name).filter(Boolean),
+        ),
+      ),
     );
     const secrets = objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name);
-    if (overlay === 'dev') {
-      expect([...referred].sort()).toEqual(secrets.sort());
-      // The services' AMQP_URL logs in as the user the broker is created with.
-      const broker = objects.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('ad-race-broker'))!;
-      const data = Object.fromEntries(Object.entries<string>(broker.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-      const url = new URL(data['AMQP_URL']!);
-      expect([decodeURIComponent(url.username), decodeURIComponent(url.password), url.hostname]).toEqual([data['RABBITMQ_DEFAULT_USER'], data['RABBITMQ_DEFAULT_PASS'], 'rabbitmq']);
-    }
+    // Their keys, and that each service logs in as its own broker user: broker.spec.ts.
+    if (overlay === 'dev') expect([...referred].sort()).toEqual(secrets.sort());
     else expect([...referred].sort()).toEqual(['ad-race-broker', 'ad-race-web']); // created out of band, see its kustomization
   });
 });
