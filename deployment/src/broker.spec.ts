@@ -23,9 +23,6 @@ import {
 // logging in as its own user. The permissions themselves are proven on a
 // broker by integration/src/broker-permissions.spec.ts.
 
-/** The files of broker/ that Kubernetes takes from its copies in k8s/base/broker/. */
-const BROKER_FILES = ['definitions.json', 'render-definitions.sh', 'rabbitmq.conf'];
-
 /**
  * Each service's AMQP_URL logs in at the broker as the user named after it: a
  * user the rendered definitions hold, with that password, without tags (not the
@@ -54,10 +51,6 @@ describe('the broker’s users', () => {
 
   it('have their passwords as placeholders: the administrator’s, and one for every service', () => {
     expect(definitionPlaceholders()).toEqual(['RABBITMQ_PASSWORD', 'RABBITMQ_USER', ...SERVICES.map(passwordVariable)].sort());
-  });
-
-  it('reach Kubernetes through copies in k8s/base/broker/ (kustomize reads no file outside its folder): if not, npm run generate:broker', () => {
-    for (const file of BROKER_FILES) expect([file, repoFile(`k8s/base/broker/${file}`) === repoFile(`broker/${file}`)]).toEqual([file, true]);
   });
 
   it('are rendered only with every password set, to characters a URL needs no escaping for', () => {
