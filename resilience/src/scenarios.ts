@@ -56,11 +56,8 @@ export interface ScenarioResult {
 const DEADLINE_MS = 250;
 const CROWD = 64;
 
-/** A service's port in the stack: PORT and its place in the list. */
-const portOf = (stack: RunningStack, service: string) => stack.port + listedServices().findIndex((s) => s.name === service);
-
 async function metrics(stack: RunningStack, service: string): Promise<string> {
-  return (await fetch(`http://127.0.0.1:${portOf(stack, service)}/metrics`)).text();
+  return (await fetch(`${stack.urlOf(service)}/metrics`)).text();
 }
 
 /** The sum of a metric over every label set, in one service (over those that have `having` in their labels, if given). */
@@ -76,7 +73,7 @@ function total(text: string, name: string, having: Record<string, string> = {}):
 
 async function ready(stack: RunningStack, service: string): Promise<boolean> {
   try {
-    return (await fetch(`http://127.0.0.1:${portOf(stack, service)}/health/ready`)).ok;
+    return (await fetch(`${stack.urlOf(service)}/health/ready`)).ok;
   } catch {
     return false;
   }

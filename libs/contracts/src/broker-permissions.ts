@@ -25,6 +25,12 @@ export interface BusAccess {
   instanceQueues?: { channels: string[]; instancePrefix: string };
 }
 
+/** One of a service's shared queues, from its entry `<channel>.<group>` (a group has no dot). */
+export function sharedQueueOf(entry: string): { channel: string; group: string } {
+  const dot = entry.lastIndexOf('.');
+  return { channel: entry.slice(0, dot), group: entry.slice(dot + 1) };
+}
+
 export interface Permissions {
   configure: string;
   write: string;
@@ -45,7 +51,7 @@ export function permissionsFor(namespace: string, access: BusAccess): Permission
   const exchange = (channel: string) => exchangeName(namespace, channel);
   const deadLetters = deadLetterName(namespace);
   const writes = [...access.writes, HEARTBEAT];
-  const queues = (access.queues ?? []).map((q) => sharedQueueName(namespace, q.slice(0, q.lastIndexOf('.')), q.slice(q.lastIndexOf('.') + 1)));
+  const queues = (access.queues ?? []).map(sharedQueueOf).map(({ channel, group }) => sharedQueueName(namespace, channel, group));
   const instance = access.instanceQueues;
   const instanceQueues =
     instance && instance.channels.length > 0 ? `^(${instance.channels.map((c) => escape(exchange(c))).join('|')})\\.${escape(instance.instancePrefix)}-[^.][A-Za-z0-9_.-]*$` : '^$';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adNeedV1, adNeedV2, adSolutionV2, MESSAGES, serviceHeartbeatV1 } from '@ad-race/contracts';
+import { MESSAGES, sharedQueueOf } from '@ad-race/contracts';
 import { freePortRange, type BusProbe } from '@ad-race/testing';
 import { listedServices } from './services';
 import { workspaceRoot } from './workspace';
@@ -86,15 +86,17 @@ export async function startStack(env: Record<string, string>, services: string[]
 }
 
 /**
- * Notes, for a test namespace's cleanup, the shared queues the services of the
- * stack declare (each ad service version its needs queue, in either message
- * version; the adapter its two; the monitor one per message version). Unused
- * shared queues expire from the broker by themselves after ten minutes, the
- * monitor's durable ones after a week; this deletes them at once.
+ * Notes, for a test namespace's cleanup, the shared and durable queues the
+ * services of the stack declare: those their entries in the list of services
+ * name. Unused shared queues expire from the broker by themselves after ten
+ * minutes, the monitor's durable ones after a week; this deletes them at once.
  */
 export function willUseStackQueues(probe: BusProbe): void {
-  for (const group of ['ads-v1', 'ads-v2', 'ads-v3', 'schema-adapter']) probe.willUseSharedQueue(adNeedV1, group);
-  for (const group of ['ads-v2', 'ads-v3']) probe.willUseSharedQueue(adNeedV2, group);
-  probe.willUseSharedQueue(adSolutionV2, 'schema-adapter');
-  for (const contract of MESSAGES) if (contract !== serviceHeartbeatV1) probe.willUseSharedQueue(contract, 'monitor');
+  for (const { bus } of listedServices()) {
+    for (const { channel, group } of (bus.queues ?? []).map(sharedQueueOf)) {
+      const contract = MESSAGES.find((m) => m.channel === channel);
+      if (!contract) throw new Error(`services/services.json names a queue on "${channel}", which is no message version`);
+      probe.willUseSharedQueue(contract, group);
+    }
+  }
 }

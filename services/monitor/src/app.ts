@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Batcher } from './batcher';
 import type { MonitorConfig } from './config';
-import { Evidence, type AnswerRow, type Batch, type Scorer } from './evidence';
+import { Evidence, type AnswerRow, type Batch, type NeedRow, type Scorer } from './evidence';
 import { judge } from './judge';
 import { Liveness } from './liveness';
 import { monitorMetrics } from './metrics';
@@ -115,13 +115,13 @@ export async function buildApp({ config, customers = CUSTOMERS, logger }: Monito
 
   const at = (iso: string) => Date.parse(iso);
   record(adNeedV1, (need) => ({
-    needs: [{ conversationId: need.id, createdAt: at(need.createdAt), ...customerOf(need.payload), page: need.payload.page, channel: adNeedV1.channel }],
+    needs: [needRow(need.id, need.createdAt, need.payload, adNeedV1.channel)],
   }));
   // A translated need is the version-1 need again, recorded from that; a version-2 need published first-hand is recorded here.
   record(adNeedV2, (need, meta) =>
     meta.translatedBy !== undefined
       ? {}
-      : { needs: [{ conversationId: need.conversationId, createdAt: at(need.createdAt), ...customerOf(need.payload), page: need.payload.page, channel: adNeedV2.channel }] },
+      : { needs: [needRow(need.conversationId, need.createdAt, need.payload, adNeedV2.channel)] },
   );
   const answer = (message: Envelope, meta: MessageMeta, channel: string, offer: Offer): AnswerRow => ({
     messageId: message.id,
@@ -160,17 +160,7 @@ export async function buildApp({ config, customers = CUSTOMERS, logger }: Monito
   // Who won, and the need it was for: a need published while the monitor was down has expired
   // from its queue by the time it is back (at its deadline, in every queue), its ad.served has not.
   record(adServedV1, (served) => ({
-    needs: [
-      {
-        conversationId: served.conversationId,
-        createdAt: at(served.payload.need.createdAt),
-        customerId: served.payload.customerId,
-        city: served.payload.need.city,
-        tier: served.payload.need.loyaltyTier,
-        page: served.payload.page,
-        channel: adServedV1.channel,
-      },
-    ],
+    needs: [needRow(served.conversationId, served.payload.need.createdAt, { ...served.payload.need, customerId: served.payload.customerId, page: served.payload.page }, adServedV1.channel)],
     served: [
       {
         conversationId: served.conversationId,
@@ -262,6 +252,7 @@ function scorer(customers: readonly CustomerProfile[]): Scorer {
   };
 }
 
-function customerOf(payload: { customerId: string; city: string; loyaltyTier: string }) {
-  return { customerId: payload.customerId, city: payload.city, tier: payload.loyaltyTier };
+/** A need as the monitor keeps it, from whichever message told of it: the need itself, or who won its race. */
+function needRow(conversationId: string, createdAt: string, said: { customerId: string; city: string; loyaltyTier: string; page: string }, channel: string): NeedRow {
+  return { conversationId, createdAt: Date.parse(createdAt), customerId: said.customerId, city: said.city, tier: said.loyaltyTier, page: said.page, channel };
 }

@@ -273,16 +273,13 @@ export class Evidence {
     return row;
   }
 
-  /**
-   * Per-hour totals of every version in [from, to): from the raw rows where
-   * they are kept, and from the totals of hours already pruned.
-   */
-  hourly(from: number, to: number): HourTotals[] {
-    const raw = this.db
+  /** Per-hour totals of every version's first-hand answers to the needs made in [from, to), from the raw rows. */
+  private rawHourTotals(from: number, to: number): HourRow[] {
+    return this.db
       .prepare(
         `SELECT n.created_at / ${HOUR_MS} AS hour, a.version AS version, count(*) AS answers, sum(1 - a.valid) AS invalid,
-                sum(CASE WHEN a.valid = 1 THEN a.created_at - n.created_at END) AS latency_sum, sum(a.valid) AS latency_n,
-                sum(a.fitness) AS fitness_sum, count(a.fitness) AS fitness_n,
+                coalesce(sum(CASE WHEN a.valid = 1 THEN a.created_at - n.created_at END), 0) AS latency_sum, sum(a.valid) AS latency_n,
+                coalesce(sum(a.fitness), 0) AS fitness_sum, count(a.fitness) AS fitness_n,
                 (SELECT count(*) FROM served s JOIN needs m ON m.conversation_id = s.conversation_id
                   WHERE s.version = a.version AND m.created_at / ${HOUR_MS} = n.created_at / ${HOUR_MS}) AS wins,
                 (SELECT count(*) FROM clicks c JOIN needs m ON m.conversation_id = c.conversation_id
@@ -292,6 +289,14 @@ export class Evidence {
          GROUP BY hour, a.version`,
       )
       .all(from, to) as HourRow[];
+  }
+
+  /**
+   * Per-hour totals of every version in [from, to): from the raw rows where
+   * they are kept, and from the totals of hours already pruned.
+   */
+  hourly(from: number, to: number): HourTotals[] {
+    const raw = this.rawHourTotals(from, to);
     const kept = this.db
       .prepare('SELECT * FROM hourly WHERE hour >= ? AND hour < ?')
       .all(Math.floor(from / HOUR_MS), Math.ceil(to / HOUR_MS)) as HourRow[];
@@ -300,7 +305,7 @@ export class Evidence {
       const key = `${row.hour}/${row.version}`;
       const sum = totals.get(key);
       if (!sum) totals.set(key, { ...row });
-      else for (const k of ['answers', 'invalid', 'latency_sum', 'latency_n', 'fitness_sum', 'fitness_n', 'wins', 'clicks'] as const) sum[k] += row[k] ?? 0;
+      else for (const k of ['answers', 'invalid', 'latency_sum', 'latency_n', 'fitness_sum', 'fitness_n', 'wins', 'clicks'] as const) sum[k] += row[k];
     }
     return [...totals.values()]
       .sort((a, b) => a.hour - b.hour || a.version.localeCompare(b.version))
@@ -308,9 +313,9 @@ export class Evidence {
         hour: new Date(r.hour * HOUR_MS).toISOString(),
         version: r.version,
         answers: r.answers,
-        invalid: r.invalid ?? 0,
-        meanLatencyMs: r.latency_n > 0 ? round((r.latency_sum ?? 0) / r.latency_n) : null,
-        meanFitness: r.fitness_n > 0 ? round((r.fitness_sum ?? 0) / r.fitness_n) : null,
+        invalid: r.invalid,
+        meanLatencyMs: r.latency_n > 0 ? round(r.latency_sum / r.latency_n) : null,
+        meanFitness: r.fitness_n > 0 ? round(r.fitness_sum / r.fitness_n) : null,
         wins: r.wins,
         clicks: r.clicks,
       }));
@@ -324,19 +329,7 @@ export class Evidence {
   prune(before: number): number {
     const cutoff = Math.floor(before / HOUR_MS) * HOUR_MS;
     return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(
-          `SELECT n.created_at / ${HOUR_MS} AS hour, a.version AS version, count(*) AS answers, sum(1 - a.valid) AS invalid,
-                  coalesce(sum(CASE WHEN a.valid = 1 THEN a.created_at - n.created_at END), 0) AS latency_sum, sum(a.valid) AS latency_n,
-                  coalesce(sum(a.fitness), 0) AS fitness_sum, count(a.fitness) AS fitness_n,
-                  (SELECT count(*) FROM served s JOIN needs m ON m.conversation_id = s.conversation_id
-                    WHERE s.version = a.version AND m.created_at / ${HOUR_MS} = n.created_at / ${HOUR_MS}) AS wins,
-                  (SELECT count(*) FROM clicks c JOIN needs m ON m.conversation_id = c.conversation_id
-                    WHERE c.version = a.version AND m.created_at / ${HOUR_MS} = n.created_at / ${HOUR_MS}) AS clicks
-           FROM needs n JOIN answers a ON a.conversation_id = n.conversation_id
-           WHERE n.created_at < ? AND a.translated = 0 GROUP BY hour, a.version`,
-        )
-        .all(cutoff) as HourRow[];
+      const rows = this.rawHourTotals(0, cutoff);
       const add = this.db.prepare(
         `INSERT INTO hourly (hour, version, answers, invalid, latency_sum, latency_n, fitness_sum, fitness_n, wins, clicks)
          VALUES (@hour, @version, @answers, @invalid, @latency_sum, @latency_n, @fitness_sum, @fitness_n, @wins, @clicks)

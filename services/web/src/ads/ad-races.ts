@@ -8,10 +8,9 @@ import type { CustomerSockets } from './customer-sockets';
 import { houseAd } from './house-ad';
 import type { RaceMetrics } from './race-metrics';
 
-/** Who asked for the ad, on which page, and the need that asked (as ad.served tells it). */
+/** Who asked for the ad, on which page, and the need that asked (its time, city and tier, as ad.served tells them). */
 interface Asker {
   customerId: string;
-  city: string;
   page: string;
   need: AdServedV1['payload']['need'];
 }
@@ -82,7 +81,7 @@ export class AdRaces {
     const { bus, identity, metrics, log, deadlineMs } = this.deps;
     if (!this.admission.admit()) return this.shed(customer, page);
     const need = createAdNeedV1(identity, { customerId: customer.id, city: customer.homeCity, loyaltyTier: customer.loyaltyTier, page }, deadlineMs);
-    const asker = { customerId: customer.id, city: customer.homeCity, page, need: { createdAt: need.createdAt, city: customer.homeCity, loyaltyTier: customer.loyaltyTier } };
+    const asker = { customerId: customer.id, page, need: { createdAt: need.createdAt, city: need.payload.city, loyaltyTier: need.payload.loyaltyTier } };
     this.handle(this.table.openRace(need.id, asker, performance.now()));
     this.scheduleDeadline();
     metrics.needsPublished.inc({ version: identity.version });
@@ -160,7 +159,7 @@ export class AdRaces {
           this.admission.settle(undefined, performance.now());
           const latencyMs = performance.now() - race.openedAt;
           const servedBy = { service: identity.service, version: 'fallback', instance: identity.instance };
-          sockets.send(race.context.customerId, this.adMessage(race, houseAd(race.context.city), servedBy, latencyMs));
+          sockets.send(race.context.customerId, this.adMessage(race, houseAd(race.context.need.city), servedBy, latencyMs));
           this.served(race, null, latencyMs);
           metrics.fallbacks.inc({ version: 'fallback' });
           metrics.adLatencyMs.observe({ version: 'fallback' }, latencyMs);
