@@ -184,7 +184,9 @@ export class Bus {
       noDelay: true, // a need is worthless in 250 ms: never let Nagle's algorithm hold a frame back
       recovery: {
         initialDelay: 100,
-        maxDelay: 5_000,
+        // Retries at most 2 s apart: once the broker is back, every service is ready within a
+        // couple of seconds (at 5 s apart, one that had just tried waited up to 5 s more).
+        maxDelay: 2_000,
         maxRetries: Infinity,
         waitForConnect: false,
         setup: (model: ChannelModel) => this.setup(model),
