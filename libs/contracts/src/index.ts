@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './message-contract';
+export * from './validators';
 export * from './routes';
 export * from './broker-permissions';
 export * from './offer';

@@ -1,8 +1,6 @@
 import type { Static, TObject } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Envelope } from './envelope';
-
-export type Decoded<M> = { ok: true; message: M } | { ok: false; error: string };
+import { compiledValidator, type Decoded } from './validators';
 
 /** How to recognise, validate and serialise one version of one message, and where it travels. */
 export interface MessageContract<M extends Envelope = Envelope> {
@@ -43,7 +41,9 @@ export function defineMessage<S extends TObject>(schema: S): MessageContract<Sta
   if (typeof name !== 'string' || typeof schemaVersion !== 'number') {
     throw new Error('a message schema needs literal "name" and "schemaVersion" properties (see envelopeOf)');
   }
-  const validator = TypeCompiler.Compile(schema);
+  // Compiled on the first message checked, not here: defining a message must not generate code,
+  // or a page that imports the contracts would break its Content-Security-Policy.
+  const validator = compiledValidator(schema);
   type M = Static<S> & Envelope;
 
   function mismatch(otherName: unknown, otherVersion: unknown): string | null {
@@ -64,8 +64,7 @@ export function defineMessage<S extends TObject>(schema: S): MessageContract<Sta
     const v = value as { name?: unknown; schemaVersion?: unknown };
     const other = mismatch(v.name, v.schemaVersion);
     if (other) return other;
-    const problems = [...validator.Errors(value)].slice(0, MAX_REPORTED_ERRORS);
-    return `invalid "${name}" v${schemaVersion}: ` + problems.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
+    return `invalid "${name}" v${schemaVersion}: ` + validator.problems(value, MAX_REPORTED_ERRORS).join('; ');
   }
 
   return {

@@ -35,3 +35,12 @@ export const Ad = Type.Object({
   offer: Offer,
 });
 export type Ad = Static<typeof Ad>;
+
+/**
+ * The price of an offer per day after its discount, in euros, rounded to the
+ * cent: the price every ad shows and every version and the fitness function
+ * reckon with. 49.99 a day at 20% off is 39.99.
+ */
+export function dailyPriceEur(offer: Pick<Offer, 'dailyRateEur' | 'discountPercent'>): number {
+  return Math.round(offer.dailyRateEur * (100 - offer.discountPercent)) / 100;
+}

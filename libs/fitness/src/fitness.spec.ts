@@ -1,4 +1,4 @@
-import type { Offer } from '@ad-race/contracts';
+import { dailyPriceEur, type Offer } from '@ad-race/contracts';
 import { CUSTOMERS, OFFERS, type CustomerProfile } from '@ad-race/catalog';
 import { FITNESS_MODEL_VERSION, fitnessOf, rentalDays, type Fitness } from './index';
 
@@ -35,7 +35,6 @@ const offer: Offer = {
 const tripToBarcelona = { city: 'Barcelona', pickupLocation: 'Barcelona El Prat Airport (BCN)', startsInDays: 9, days: 4 };
 
 const p = (o: Partial<Offer>, c: Partial<CustomerProfile> = {}) => fitnessOf({ ...offer, ...o }, { ...customer, ...c }).takeProbability;
-const priceAfterDiscount = (o: Offer) => Math.round(o.dailyRateEur * (100 - o.discountPercent)) / 100;
 
 describe('fitnessOf', () => {
   it('scores a perfect fit with every factor at 1, and explains it', () => {
@@ -155,7 +154,7 @@ describe('fitnessOf', () => {
     it('is the price after discount times the rental days, and the expected value is probability × value in cents', () => {
       for (const o of [offer, { ...offer, dailyRateEur: 64.99, discountPercent: 15 }, { ...offer, city: 'Rome', dailyRateEur: 133.33, discountPercent: 25 }]) {
         const fitness = fitnessOf(o, customer);
-        expect(fitness.valueEur).toBeCloseTo(priceAfterDiscount(o) * rentalDays(o, customer), 2);
+        expect(fitness.valueEur).toBeCloseTo(dailyPriceEur(o) * rentalDays(o, customer), 2);
         expect(fitness.expectedValueEur).toBe(Math.round(fitness.takeProbability * fitness.valueEur * 100) / 100);
       }
     });
@@ -211,7 +210,7 @@ describe('fitnessOf', () => {
     const ev = (o: Offer, c: CustomerProfile) => fitnessOf(o, c).expectedValueEur;
     /** The biggest discount, the lower price on a tie: an ad that knows nothing of the customer. */
     const bestDiscount = (offers: readonly Offer[]) =>
-      offers.reduce((best, o) => (o.discountPercent > best.discountPercent || (o.discountPercent === best.discountPercent && priceAfterDiscount(o) < priceAfterDiscount(best)) ? o : best));
+      offers.reduce((best, o) => (o.discountPercent > best.discountPercent || (o.discountPercent === best.discountPercent && dailyPriceEur(o) < dailyPriceEur(best)) ? o : best));
 
     it('rates the fittest offer in the home city well above its best discount: it rewards fit, not just price', () => {
       const fittest = CUSTOMERS.map((c) => Math.max(...offersIn(c.homeCity).map((o) => ev(o, c))));

@@ -1,4 +1,4 @@
-import type { CarClass, LoyaltyTier, Offer } from '@ad-race/contracts';
+import { dailyPriceEur, type CarClass, type LoyaltyTier, type Offer } from '@ad-race/contracts';
 import type { CustomerProfile } from '@ad-race/catalog';
 
 /**
@@ -110,11 +110,6 @@ const DEFAULT_RENTAL_DAYS = 3;
 
 // ---------------------------------------------------------------------------
 
-/** The price per day after discount, in euros, rounded to cents (as the ads show it). */
-function priceAfterDiscount(offer: Offer): number {
-  return Math.round(offer.dailyRateEur * (100 - offer.discountPercent)) / 100;
-}
-
 function roundToCents(eur: number): number {
   return Math.round(eur * 100) / 100;
 }
@@ -191,14 +186,14 @@ export function rentalDays(offer: Offer, customer: CustomerProfile): number {
  * Scores an offer for a customer as an expected value in euros:
  *
  *   takeProbability  = min(1, BASE × classFit × seatsFit × placeFit × priceFit)
- *   valueEur         = priceAfterDiscount × rentalDays
+ *   valueEur         = dailyPriceEur × rentalDays   (the price per day after discount, as the ads show it)
  *   expectedValueEur = takeProbability × valueEur, rounded to cents
  *
  * Any offer scores, however poor the fit: the monitor scores winners, losers
  * and shadows alike, and a poor fit is a small number, not an error.
  */
 export function fitnessOf(offer: Offer, customer: CustomerProfile): Fitness {
-  const pricePerDay = priceAfterDiscount(offer);
+  const pricePerDay = dailyPriceEur(offer); // as the ads show it
   const classFit = classFitOf(offer.carClass, customer);
   const seatsFit = seatsFitOf(offer, customer);
   const placeFit = placeFitOf(offer, customer);

@@ -1,4 +1,4 @@
-import type { Ad, AdNeedPayloadV1, LoyaltyTier, Offer } from '@ad-race/contracts';
+import { dailyPriceEur, type Ad, type AdNeedPayloadV1, type LoyaltyTier, type Offer } from '@ad-race/contracts';
 
 /** Car classes each loyalty tier is shown a little more of. */
 const TIER_FAVOURITES: Record<LoyaltyTier, Offer['carClass'][]> = {
@@ -8,13 +8,9 @@ const TIER_FAVOURITES: Record<LoyaltyTier, Offer['carClass'][]> = {
   platinum: ['premium', 'electric', 'suv'],
 };
 
-export function priceAfterDiscount(offer: Offer): number {
-  return Math.round(offer.dailyRateEur * (100 - offer.discountPercent)) / 100;
-}
-
 function score(offer: Offer, tier: LoyaltyTier): number {
   const tierBonus = TIER_FAVOURITES[tier].includes(offer.carClass) ? 15 : 0;
-  return offer.discountPercent * 2 + tierBonus - priceAfterDiscount(offer) / 10;
+  return offer.discountPercent * 2 + tierBonus - dailyPriceEur(offer) / 10;
 }
 
 /**
@@ -38,5 +34,5 @@ export function selectAd(need: AdNeedPayloadV1, offers: readonly Offer[]): Ad {
 }
 
 function adFor(offer: Offer, reason: string): Ad {
-  return { headline: `${offer.model} in ${offer.city} from €${priceAfterDiscount(offer).toFixed(2)} a day`, reason, offer };
+  return { headline: `${offer.model} in ${offer.city} from €${dailyPriceEur(offer).toFixed(2)} a day`, reason, offer };
 }

@@ -1,4 +1,4 @@
-import type { Ad, AdNeedPayloadV1, AdNeedPayloadV2, CarClass, LoyaltyTier, Offer, Trip } from '@ad-race/contracts';
+import { dailyPriceEur, type Ad, type AdNeedPayloadV1, type AdNeedPayloadV2, type CarClass, type LoyaltyTier, type Offer, type Trip } from '@ad-race/contracts';
 import type { CustomerProfile } from '@ad-race/catalog';
 import { fitnessOf } from '@ad-race/fitness';
 
@@ -12,13 +12,9 @@ const CLASS_NAMES: Record<Offer['carClass'], string> = {
   electric: 'an electric car',
 };
 
-export function priceAfterDiscount(offer: Offer): number {
-  return Math.round(offer.dailyRateEur * (100 - offer.discountPercent)) / 100;
-}
-
 /** How good a deal an offer is, whoever the customer: its discount against its price. */
 function dealScore(offer: Offer): number {
-  return offer.discountPercent * 1.5 - priceAfterDiscount(offer) / 10;
+  return offer.discountPercent * 1.5 - dailyPriceEur(offer) / 10;
 }
 
 /**
@@ -164,5 +160,5 @@ function reasonFor(offer: Offer, shopper: Shopper): string {
 }
 
 function adFor(offer: Offer, reason: string): Ad {
-  return { headline: `${offer.model} in ${offer.city} from €${priceAfterDiscount(offer).toFixed(2)} a day`, reason, offer };
+  return { headline: `${offer.model} in ${offer.city} from €${dailyPriceEur(offer).toFixed(2)} a day`, reason, offer };
 }
