@@ -1,4 +1,4 @@
-import type { AdMessage } from '@ad-race/contracts';
+import { dailyPriceEur, type AdMessage } from '@ad-race/contracts';
 import { formatMs } from './photo-finish';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -35,8 +35,7 @@ export function renderAd(container: HTMLElement, message: AdMessage, onClick: (m
 
   card.append(el('h3', ad.headline));
   const price = el('p', undefined, 'price');
-  const discounted = Math.round(offer.dailyRateEur * (100 - offer.discountPercent)) / 100;
-  price.append(`${euros(discounted)} a day`);
+  price.append(`${euros(dailyPriceEur(offer))} a day`);
   if (offer.discountPercent > 0) {
     const was = el('s', euros(offer.dailyRateEur));
     was.setAttribute('aria-label', `was ${euros(offer.dailyRateEur)}, ${offer.discountPercent}% off`);

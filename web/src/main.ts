@@ -1,6 +1,6 @@
-import type { AdMessage, Customer, RaceMessage, ServerMessage } from '@ad-race/contracts';
+import { decodeServerMessage, type AdMessage, type Customer, type RaceMessage, type ServerMessage } from '@ad-race/contracts';
 import { renderAd } from './ad-card';
-import { finishRows, finishSummary } from './photo-finish';
+import { finishRows, finishSummary, WinTally } from './photo-finish';
 
 const PAGES: Record<string, { title: string; intro: string }> = {
   home: { title: 'Welcome back', intro: 'Where to next? Every page you open asks the ad services for an ad, and they race to answer.' },
@@ -14,6 +14,7 @@ let socket: WebSocket | null = null;
 let reconnectDelayMs = 500;
 let latestNeedId: string | null = null;
 let loggedIn = false;
+let tally = new WinTally();
 
 function currentPage(): string {
   const page = location.hash.replace(/^#/, '');
@@ -75,6 +76,37 @@ function renderRace(race: RaceMessage): void {
   $('finish-rows').replaceChildren(...rows);
 }
 
+/** The running tally: wins per version (and the house ad), and what each shadow would have won. */
+function renderTally(): void {
+  const rows = tally.table();
+  const most = Math.max(1, ...rows.map((r) => r.wins + r.wouldHaveWon));
+  $('tally-total').textContent = `(${tally.total} ${tally.total === 1 ? 'race' : 'races'})`;
+  $('tally').replaceChildren(
+    ...rows.map((row) => {
+      const li = document.createElement('li');
+      li.dataset['label'] = row.label;
+      const label = document.createElement('span');
+      label.className = 'label';
+      label.textContent = row.label;
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      bar.setAttribute('aria-hidden', 'true');
+      for (const [part, value] of [['wins', row.wins], ['would', row.wouldHaveWon]] as const) {
+        const segment = document.createElement('span');
+        segment.className = part;
+        // Set through the CSSOM, which the page's Content-Security-Policy allows (a style attribute it would not).
+        segment.style.width = `${(100 * value) / most}%`;
+        bar.append(segment);
+      }
+      const count = document.createElement('span');
+      count.className = 'count';
+      count.textContent = row.wouldHaveWon > 0 ? `${row.wins} won · ${row.wouldHaveWon} would have won` : `${row.wins} won`;
+      li.append(label, count, bar);
+      return li;
+    }),
+  );
+}
+
 function onMessage(message: ServerMessage): void {
   switch (message.type) {
     case 'ad':
@@ -82,6 +114,8 @@ function onMessage(message: ServerMessage): void {
       renderAd($('ad-card'), message as AdMessage, clickAd);
       break;
     case 'race':
+      tally.add(message);
+      renderTally();
       // A late answer can update an older race: show only the race of the ad on screen.
       if (message.needId === latestNeedId) renderRace(message);
       break;
@@ -102,9 +136,10 @@ function viewPage(): void {
 }
 
 /**
- * How long to wait, after logging in, for the ad the login asked for. It can go
- * elsewhere: to the customer's other open tab, or to another web instance than
- * the one this socket reached. Then the page asks for an ad of its own. Longer
+ * How long to wait, after logging in, for the ad the login asked for. The web
+ * instance that took the login sends it to the first socket this session opens
+ * there; behind a load balancer, this page's socket can reach another instance,
+ * and the ad never comes. Then the page asks for an ad of its own. Longer
  * than the race's deadline (AD_DEADLINE_MS, 250 ms by default), by which even
  * the house ad has come; with a deadline longer than this, a slow login race
  * can cost one race more.
@@ -123,9 +158,11 @@ function connect(announcePage: boolean): void {
     else setTimeout(() => !sawAd && socket === ws && viewPage(), LOGIN_AD_WAIT_MS);
   });
   ws.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as ServerMessage;
-    sawAd ||= message.type === 'ad';
-    onMessage(message);
+    // Checked against the contract before anything is shown: a message that breaks it is reported, not rendered.
+    const decoded = decodeServerMessage(String(event.data));
+    if (!decoded.ok) return status(`Ignored a message from the server: ${decoded.error}`);
+    sawAd ||= decoded.message.type === 'ad';
+    onMessage(decoded.message);
   });
   ws.addEventListener('close', () => {
     if (socket !== ws || !loggedIn) return;
@@ -184,14 +221,49 @@ async function logOut(): Promise<void> {
   await fetch('/api/logout', { method: 'POST' }).catch(() => undefined);
   $('ad-card').replaceChildren();
   $('finish-rows').replaceChildren();
+  tally = new WinTally();
+  renderTally();
   showLogin();
+}
+
+/**
+ * Stage mode: large type that fills a projector's 1920x1080 with the ad, the
+ * served-by line and the photo finish. `?stage` in the address turns it on
+ * (`?stage=off` off); the toggle in the header too. Remembered in this browser.
+ */
+function setStage(on: boolean): void {
+  document.documentElement.classList.toggle('stage', on);
+  $('stage-toggle').setAttribute('aria-pressed', String(on));
+  try {
+    localStorage.setItem('ad-race.stage', on ? 'on' : 'off');
+  } catch {
+    // Storage refused (a private window, say): stage mode lasts as long as the page.
+  }
+}
+
+function initialStage(): boolean {
+  const asked = new URLSearchParams(location.search).get('stage');
+  if (asked !== null) return asked !== 'off' && asked !== '0' && asked !== 'false';
+  try {
+    return localStorage.getItem('ad-race.stage') === 'on';
+  } catch {
+    return false;
+  }
 }
 
 $('login-form').addEventListener('submit', (event) => void logIn(event as SubmitEvent));
 $('logout').addEventListener('click', () => void logOut());
+$('stage-toggle').addEventListener('click', () => setStage(!document.documentElement.classList.contains('stage')));
 window.addEventListener('hashchange', () => {
   if (!loggedIn) return;
   renderPage();
   viewPage();
 });
+// A link to the page already shown changes no hash, so no hashchange: it is a page view all the same.
+for (const link of document.querySelectorAll<HTMLAnchorElement>('a[data-page]')) {
+  link.addEventListener('click', () => {
+    if (loggedIn && link.hash === location.hash) viewPage();
+  });
+}
+setStage(initialStage());
 void resume();

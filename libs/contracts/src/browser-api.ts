@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { PageName } from './ad-need';
 import { Ad } from './offer';
-import './formats';
+import { compiledValidator, decodeJson, interpretedValidator, type Decoded } from './validators';
 
 // The contract between the browser and the web service: HTTP bodies and
 // WebSocket frames. Documented in the README; scripts depend on it.
@@ -42,7 +41,8 @@ export type AdClick = Static<typeof AdClick>;
 /** Everything the browser sends on the ad socket. */
 export const BrowserMessage = Type.Union([PageView, AdClick]);
 export type BrowserMessage = Static<typeof BrowserMessage>;
-export const browserMessageValidator = TypeCompiler.Compile(BrowserMessage);
+/** The web server's check of every frame a browser sends: compiled, on its first frame. */
+export const browserMessageValidator = compiledValidator(BrowserMessage);
 
 export const ServedBy = Type.Object({ service: Type.String(), version: Type.String(), instance: Type.String() });
 export type ServedBy = Static<typeof ServedBy>;
@@ -80,6 +80,11 @@ export const RaceMessage = Type.Object({
   needId: Type.String(),
   deadlineMs: Type.Number(),
   replies: Type.Array(RaceReply),
+  /**
+   * The versions that answered some race in the last minute but not this one
+   * (yet): a version that stopped shows as "no answer" rather than vanishing.
+   */
+  noAnswer: Type.Array(Type.String()),
 });
 export type RaceMessage = Static<typeof RaceMessage>;
 
@@ -88,4 +93,17 @@ export type ErrorMessage = Static<typeof ErrorMessage>;
 
 export const ServerMessage = Type.Union([AdMessage, RaceMessage, ErrorMessage]);
 export type ServerMessage = Static<typeof ServerMessage>;
-export const serverMessageValidator = TypeCompiler.Compile(ServerMessage);
+/** For servers and tests that check what the web server sends: compiled, on first use. */
+export const serverMessageValidator = compiledValidator(ServerMessage);
+
+const serverMessageInterpreted = interpretedValidator(ServerMessage);
+
+/**
+ * For the page (and anything else in a browser): one WebSocket frame from the
+ * web server, parsed and checked against the contract without generating code
+ * (the page's Content-Security-Policy forbids it). A frame that breaks the
+ * contract is an error to report, never something to render.
+ */
+export function decodeServerMessage(frame: string): Decoded<ServerMessage> {
+  return decodeJson(serverMessageInterpreted, frame, 'message from the server');
+}

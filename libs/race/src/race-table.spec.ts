@@ -8,6 +8,10 @@ function table(options = {}) {
 }
 const answer = (version: string, shadow = false) => ({ version, shadow, solution: `ad from ${version}` });
 const types = (events: Events) => events.map((e) => e.type);
+function noAnswerOf(events: Events) {
+  const e = events.find((e) => e.type === 'summary');
+  return e && e.type === 'summary' ? e.noAnswer : undefined;
+}
 function winnerOf(events: Events) {
   const e = events.find((e) => e.type === 'winner');
   return e && e.type === 'winner' ? e.reply.version : undefined;
@@ -91,6 +95,42 @@ describe('a race', () => {
 
     t.openRace('n2', 'anna', 5000);
     expect(types(t.reply('n2', answer('v1'), 5001))).toEqual(['reply', 'winner', 'summary']);
+  });
+
+  it('lists, in its summary, the versions that answered recently but not this race (ads-v2 was stopped)', () => {
+    const t = table({ rosterWindowMs: 1000, noAnswerWindowMs: 60_000 });
+    t.openRace('n0', 'anna', 0);
+    t.reply('n0', answer('v1'), 1);
+    t.reply('n0', answer('v2'), 2);
+    t.reply('n0', answer('v3', true), 3);
+
+    // v2 and v3 stopped; v1 answers alone. The race waits for them until its deadline...
+    t.openRace('n1', 'anna', 100);
+    t.reply('n1', answer('v1'), 101);
+    expect(noAnswerOf(t.closeDue(100 + DEADLINE))).toEqual(['v2', 'v3']);
+    // ...and, once they are no longer waited for, closes at once, still naming them.
+    t.openRace('n2', 'anna', 5000);
+    expect(noAnswerOf(t.reply('n2', answer('v1'), 5001))).toEqual(['v2', 'v3']);
+    // A minute after its last answer, a stopped version is forgotten.
+    t.openRace('n3', 'anna', 60_003);
+    expect(noAnswerOf(t.reply('n3', answer('v1'), 60_004))).toEqual([]);
+  });
+
+  it('takes a version off the no-answer list of a race when its answer comes late', () => {
+    const t = table();
+    t.openRace('n0', 'anna', 0);
+    t.reply('n0', answer('v1'), 1);
+    t.reply('n0', answer('v2'), 2);
+    t.openRace('n1', 'anna', 10);
+    t.reply('n1', answer('v1'), 11);
+    expect(noAnswerOf(t.closeDue(10 + DEADLINE))).toEqual(['v2']);
+    expect(noAnswerOf(t.reply('n1', answer('v2'), 400))).toEqual([]);
+  });
+
+  it('names no version as missing before any has answered', () => {
+    const t = table();
+    t.openRace('n1', 'anna', 0);
+    expect(noAnswerOf(t.closeDue(DEADLINE))).toEqual([]);
   });
 
   it('records one reply per version and ignores duplicates and unknown needs', () => {

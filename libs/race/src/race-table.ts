@@ -11,6 +11,11 @@ export interface RaceOptions {
   maxClosedRaces: number;
   /** A version that has not answered for this long is no longer waited for. */
   rosterWindowMs: number;
+  /**
+   * A version that answered some race within this long, but not this race, is
+   * listed in its summary as having given no answer (it may have stopped).
+   */
+  noAnswerWindowMs: number;
   /** Replies kept per race: one per version, up to this many versions. */
   maxRepliesPerRace: number;
 }
@@ -20,6 +25,7 @@ export const DEFAULT_RACE_OPTIONS: Omit<RaceOptions, 'deadlineMs'> = {
   rememberClosedMs: 5_000,
   maxClosedRaces: 20_000,
   rosterWindowMs: 10_000,
+  noAnswerWindowMs: 60_000,
   maxRepliesPerRace: 16,
 };
 
@@ -57,8 +63,11 @@ export type RaceEvent<C, S> =
   | { type: 'winner'; race: Race<C, S>; reply: Reply<S> }
   /** The race closed without a winner: show the house ad. */
   | { type: 'fallback'; race: Race<C, S> }
-  /** The race closed, or a reply arrived after it closed: here is every reply so far. */
-  | { type: 'summary'; race: Race<C, S> }
+  /**
+   * The race closed, or a reply arrived after it closed: here is every reply so
+   * far, and the versions that answered other races recently but not this one.
+   */
+  | { type: 'summary'; race: Race<C, S>; noAnswer: string[] }
   /** A reply the race did not record. */
   | { type: 'ignored'; needId: string; version: string; reason: 'unknown need' | 'duplicate' | 'too many versions' };
 
@@ -75,12 +84,16 @@ export type RaceEvent<C, S> =
 export class RaceTable<C, S> {
   private readonly open = new Map<string, Race<C, S>>();
   private readonly closed = new Map<string, Race<C, S>>();
+  /** The versions waited for. */
   private readonly roster: VersionRoster;
+  /** The versions whose absence from a race is worth telling: those that answered in the last minute, say. */
+  private readonly recent: VersionRoster;
   private readonly options: RaceOptions;
 
   constructor(options: Pick<RaceOptions, 'deadlineMs'> & Partial<RaceOptions>) {
     this.options = { ...DEFAULT_RACE_OPTIONS, ...options };
     this.roster = new VersionRoster(this.options.rosterWindowMs);
+    this.recent = new VersionRoster(this.options.noAnswerWindowMs);
   }
 
   get openCount(): number {
@@ -122,6 +135,7 @@ export class RaceTable<C, S> {
     }
 
     this.roster.seen(answer.version, now);
+    this.recent.seen(answer.version, now);
     const latencyMs = now - race.openedAt;
     const late = now > race.deadlineAt;
     const won = race.closedAt === null && race.winner === null && !late && !answer.shadow;
@@ -134,7 +148,7 @@ export class RaceTable<C, S> {
       events.push({ type: 'winner', race, reply });
     }
     if (race.closedAt !== null) {
-      events.push({ type: 'summary', race });
+      events.push(this.summary(race, now));
     } else if (race.winner && this.everyLiveVersionAnswered(race, now)) {
       this.close(race, now, events);
     }
@@ -157,6 +171,11 @@ export class RaceTable<C, S> {
     return this.roster.live(now).every((version) => race.replies.some((r) => r.version === version));
   }
 
+  private summary(race: Race<C, S>, now: number): RaceEvent<C, S> {
+    const noAnswer = this.recent.live(now).filter((version) => !race.replies.some((r) => r.version === version));
+    return { type: 'summary', race, noAnswer };
+  }
+
   private close(race: Race<C, S>, now: number, events: RaceEvent<C, S>[]): void {
     race.closedAt = now;
     this.open.delete(race.needId);
@@ -165,7 +184,7 @@ export class RaceTable<C, S> {
       this.closed.delete(this.closed.keys().next().value!);
     }
     if (!race.winner) events.push({ type: 'fallback', race });
-    events.push({ type: 'summary', race });
+    events.push(this.summary(race, now));
   }
 
   private forgetClosedBefore(time: number): void {

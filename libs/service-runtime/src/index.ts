@@ -6,3 +6,4 @@ export * from './health';
 export * from './serve';
 export * from './bus';
 export * from './http';
+export * from './front-end';

@@ -1,13 +1,12 @@
 import { adClickedV1, adNeedV1, adServedV1, adSolutionV1, conversationOf, createSessionEndedV1, sessionEndedV1 } from '@ad-race/contracts';
-import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
+import { createHttpServer, createLogger, createMetrics, createServiceBus, frontEnd, identify, operationsRoutes, pageSecurityHeaders, type Logger } from '@ad-race/service-runtime';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { AdRaces } from './ads/ad-races';
-import { adSocketRoute } from './ads/ad-socket';
+import { adSocketRoute, socketErrorHandler } from './ads/ad-socket';
 import { CustomerSockets } from './ads/customer-sockets';
 import { raceMetrics } from './ads/race-metrics';
 import { Accounts } from './auth/accounts';
@@ -16,9 +15,11 @@ import { PasswordChecks } from './auth/password-checks';
 import { authRoutes } from './auth/routes';
 import { Sessions } from './auth/session';
 import type { WebConfig } from './config';
-import { frontEnd } from './front-end';
 
 export { WebConfig, WebConfig as Config } from './config';
+
+/** The largest WebSocket frame a browser may send, in bytes. */
+export const MAX_FRAME_BYTES = 4096;
 
 export interface WebAppDeps {
   config: WebConfig;
@@ -79,30 +80,14 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url}` }));
 
-  // Security headers on every answer. The page loads its script, styles and socket from this
-  // origin only: no inline script or style, no other site, no frames around it.
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"], // fetch, and the WebSocket to this same host
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        ...(config.COOKIE_SECURE ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    // Strict-Transport-Security only where the site is served over HTTPS (COOKIE_SECURE says so).
-    strictTransportSecurity: config.COOKIE_SECURE ? { maxAge: 180 * 24 * 3600, includeSubDomains: true } : false,
-  });
+  // Security headers on every answer: the page loads its script, styles and socket from this origin only.
+  // Strict-Transport-Security only where the site is served over HTTPS (COOKIE_SECURE says so).
+  await pageSecurityHeaders(app, { secure: config.COOKIE_SECURE });
   await app.register(fastifyCookie, { secret: config.SESSION_SECRET ?? randomBytes(32).toString('hex') });
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: 4096 },
+    // A browser's frames are a few dozen bytes: a larger one closes its socket with 1009.
+    options: { maxPayload: MAX_FRAME_BYTES },
+    errorHandler: socketErrorHandler,
     preClose: async function (this: FastifyInstance) {
       for (const client of this.websocketServer.clients) client.close(1001, 'the web server is shutting down');
     },
@@ -120,7 +105,8 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
     loginsPerMinute: config.LOGINS_PER_MINUTE,
     throttle: new LoginThrottle(),
     passwordChecks: new PasswordChecks(config.PASSWORD_CHECKS_AT_ONCE, 16 * config.PASSWORD_CHECKS_AT_ONCE),
-    onLogin: (customer) => races.requestAd(customer, 'login'),
+    // The login's ad goes to the first page this session opens a socket from.
+    onLogin: (customer, session) => races.requestAd(customer, 'login', { customerId: customer.id, sessionId: session.id }),
     onLogout: (session) => {
       sockets.closeSession(session.customerId, session.id, 1008, 'logged out');
       const ended = createSessionEndedV1(identity, { sessionId: session.id, customerId: session.customerId, expiresAt: new Date(session.expiresAt).toISOString() });
@@ -128,6 +114,8 @@ export async function buildApp({ config, accounts = new Accounts(), logger }: We
     },
   });
   await app.register(adSocketRoute, { accounts, sessions, races, sockets, pageViewsPerSecond: config.PAGE_VIEWS_PER_SECOND });
+  // The monitor's dashboard, wherever it runs (DASHBOARD_URL): the page links to /dashboard.
+  app.get('/dashboard', async (_request, reply) => reply.redirect(config.DASHBOARD_URL, 302));
   await app.register(frontEnd, { root: config.WEB_ROOT });
 
   app.addHook('onReady', () => bus.start());

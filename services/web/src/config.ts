@@ -18,6 +18,8 @@ export const WebConfig = Type.Object({
   PASSWORD_CHECKS_AT_ONCE: Type.Integer({ default: 2, minimum: 1, maximum: 64 }),
   /** Page views one ad socket may send a second, on average (twice that in a burst); more closes it. */
   PAGE_VIEWS_PER_SECOND: Type.Integer({ default: 10, minimum: 1, maximum: 100_000 }),
+  /** Where the monitor's dashboard is: `GET /dashboard` redirects there (the page links to it). */
+  DASHBOARD_URL: Type.String({ default: 'http://localhost:3005/', pattern: '^https?://' }),
   /** The built front end (npm run build puts it in dist/web). */
   WEB_ROOT: Type.String({ default: 'dist/web' }),
 });

@@ -1,5 +1,5 @@
 import { serverMessageValidator, type ServerMessage } from '@ad-race/contracts';
-import { readConfig } from '@ad-race/service-runtime';
+import { readConfig, type Logger } from '@ad-race/service-runtime';
 import { waitUntilReady } from '@ad-race/service-testing';
 import { Collector } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
@@ -10,8 +10,11 @@ import { buildApp, WebConfig } from './app';
 
 // Helpers for tests that drive the web server in-process: start it, log in, open the ad socket.
 
-/** Builds the web server and listens on a free port of 127.0.0.1, connected to the broker. */
-export async function startWeb(env: Record<string, string>): Promise<FastifyInstance> {
+/**
+ * Builds the web server and listens on a free port of 127.0.0.1, connected to
+ * the broker; it logs nothing unless given a logger (or TEST_LOG_LEVEL).
+ */
+export async function startWeb(env: Record<string, string>, logger: Logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' })): Promise<FastifyInstance> {
   // Tests send page views and log in faster than a person: the limits are raised unless a test sets them.
   const config = readConfig(WebConfig, {
     SESSION_SECRET: 'a test secret that is long enough!',
@@ -20,10 +23,17 @@ export async function startWeb(env: Record<string, string>): Promise<FastifyInst
     LOGINS_PER_MINUTE: '100000',
     ...env,
   });
-  const app = await buildApp({ config, logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) });
+  const app = await buildApp({ config, logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   await waitUntilReady(app);
   return app;
+}
+
+/** A logger that keeps every line it logs, parsed, for a test to read. */
+export function keptLogLines(level = 'info'): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { logger, lines };
 }
 
 /** Logs in and returns the session cookie to send back. */

@@ -99,17 +99,27 @@ describe('the race, as the web server runs it', () => {
     expect(metricValue(metrics, 'ad_race_fallbacks_total', { version: 'fallback' })).toBe(2); // the login's and this page's
   });
 
-  it('delivers an ad only to the customer whose need it answers', async () => {
+  it('sends a page view’s ad and race summary to the socket that asked, not to the customer’s other tabs', async () => {
     await setUp([{ version: 'v1', delayMs: 0 }]);
-    const anna = await socketFor('anna@example.com');
+    const cookie = await logIn(app, 'anna@example.com');
+    const tab1 = await openAdSocket(app, cookie);
+    const tab2 = await openAdSocket(app, cookie);
     const ben = await socketFor('ben@example.com');
-    const annaOnSecondTab = await socketFor('anna@example.com');
-    const ad = await anna.view('home');
-    await annaOnSecondTab.messages.waitUntil((m) => m.type === 'ad' && m.needId === ad.needId);
-    await anna.raceOf(ad.needId);
-    await sleep(100);
-    expect(ben.messages.items.some((m) => 'needId' in m && m.needId === ad.needId)).toBe(false);
-    expect(ben.messages.items.filter((m) => m.type === 'ad').map((m) => m.type === 'ad' && m.page)).toEqual(['login']);
+    sockets.push(tab1, tab2);
+    const ad1 = await tab1.view('home');
+    const ad2 = await tab2.view('deals');
+    await tab1.raceOf(ad1.needId);
+    await tab2.raceOf(ad2.needId);
+    // A page view from each after the first ones: its ad comes after anything the server sent about them.
+    await tab1.view('barrier');
+    await tab2.view('barrier');
+    await ben.view('barrier');
+    const about = (socket: AdSocket, needId: string) => socket.messages.items.filter((m) => 'needId' in m && m.needId === needId).map((m) => m.type);
+    expect(about(tab1, ad1.needId)).toEqual(['ad', 'race']);
+    expect(about(tab2, ad1.needId)).toEqual([]);
+    expect(about(tab2, ad2.needId)).toEqual(['ad', 'race']);
+    expect(about(tab1, ad2.needId)).toEqual([]);
+    expect([...about(ben, ad1.needId), ...about(ben, ad2.needId)]).toEqual([]);
   });
 
   it('asks for an ad at login, and delivers it when the page’s socket opens', async () => {
@@ -122,6 +132,38 @@ describe('the race, as the web server runs it', () => {
     sockets.push(socket);
     const ad = await socket.messages.waitUntil((m) => m.type === 'ad');
     expect(ad).toMatchObject({ needId: need.id, servedBy: { version: 'v1' } });
+  });
+
+  it('sends the login’s ad to the first socket its session opens, not to the customer’s sockets of another login', async () => {
+    // The ad service answers after 150 ms: the new page's socket opens first, and gets the login's ad when it comes.
+    await setUp([{ version: 'v1', delayMs: 150 }]);
+    const otherDevice = await socketFor('diego@example.com');
+    const needsBefore = ads!.needs.items.length;
+    const cookie = await logIn(app, 'diego@example.com');
+    const first = await openAdSocket(app, cookie);
+    sockets.push(first);
+    const need = await ads!.needs.waitUntil((n) => n.payload.customerId === 'c-0004' && n.payload.page === 'login', { from: needsBefore });
+    const ad = await first.messages.waitUntil((m) => m.type === 'ad');
+    expect(ad).toMatchObject({ needId: need.id, page: 'login', servedBy: { version: 'v1' } });
+    await first.raceOf(need.id);
+    const second = await openAdSocket(app, cookie);
+    sockets.push(second);
+    await second.view('barrier');
+    await otherDevice.view('barrier');
+    for (const socket of [second, otherDevice]) expect(socket.messages.items.some((m) => 'needId' in m && m.needId === need.id)).toBe(false);
+  });
+
+  it('names, in the race summary, a version that answered recently but not this race', async () => {
+    await setUp([{ version: 'v1', delayMs: 0 }], { AD_DEADLINE_MS: '100' });
+    const v2 = await startScriptedAds(ns.url, ns.namespace, [{ version: 'v2', delayMs: 0 }]);
+    const anna = await socketFor();
+    const both = await anna.view('home');
+    expect((await anna.raceOf(both.needId, 2)).noAnswer).toEqual([]);
+    await v2.close(); // ads-v2 stops
+    const alone = await anna.view('deals');
+    const race = await anna.raceOf(alone.needId);
+    expect(race.replies.map((r) => r.version)).toEqual(['v1']);
+    expect(race.noAnswer).toEqual(['v2']);
   });
 
   it('answers a frame it does not understand with an error, and closes on one that is not JSON', async () => {

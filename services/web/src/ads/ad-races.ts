@@ -4,14 +4,18 @@ import type { Bus } from '@ad-race/messaging';
 import { AdmissionLimit, RaceTable, type Race, type RaceEvent, type Reply } from '@ad-race/race';
 import type { Logger, ServiceIdentity } from '@ad-race/service-runtime';
 import { performance } from 'node:perf_hooks';
-import type { CustomerSockets } from './customer-sockets';
+import type { CustomerSockets, Recipient } from './customer-sockets';
 import { houseAd } from './house-ad';
 import type { RaceMetrics } from './race-metrics';
 
-/** Who asked for the ad, on which page, and the need that asked (its time, city and tier, as ad.served tells them). */
+/**
+ * Who asked for the ad, on which page, where the answer goes (the socket that
+ * asked), and the need that asked (its time, city and tier, as ad.served tells them).
+ */
 interface Asker {
   customerId: string;
   page: string;
+  recipient: Recipient;
   need: AdServedV1['payload']['need'];
 }
 
@@ -48,7 +52,7 @@ const CLICKABLE_ADS = 50_000;
 /**
  * The web server's side of the race: publishes a need for every page a
  * customer opens, times every version's answer, and pushes the winner (or
- * the house ad at the deadline) and the race summary to that customer's sockets.
+ * the house ad at the deadline) and the race summary to the page that asked.
  * The decisions are the race table's (pure, in @ad-race/race); this wires it to
  * the bus, the clock and the sockets.
  */
@@ -73,15 +77,16 @@ export class AdRaces {
   }
 
   /**
-   * Publishes "I need an ad" for this customer and page, and opens its race.
-   * Returns the need's id. When more needs are in flight than the bus carries
-   * on time, sends the house ad at once instead (load shedding).
+   * Publishes "I need an ad" for this customer and page, and opens its race;
+   * its ad and summary go to `recipient`. Returns the need's id. When more needs
+   * are in flight than the bus carries on time, sends the house ad at once
+   * instead (load shedding).
    */
-  requestAd(customer: CustomerProfile, page: string): string {
+  requestAd(customer: CustomerProfile, page: string, recipient: Recipient): string {
     const { bus, identity, metrics, log, deadlineMs } = this.deps;
-    if (!this.admission.admit()) return this.shed(customer, page);
+    if (!this.admission.admit()) return this.shed(customer, page, recipient);
     const need = createAdNeedV1(identity, { customerId: customer.id, city: customer.homeCity, loyaltyTier: customer.loyaltyTier, page }, deadlineMs);
-    const asker = { customerId: customer.id, page, need: { createdAt: need.createdAt, city: need.payload.city, loyaltyTier: need.payload.loyaltyTier } };
+    const asker = { customerId: customer.id, page, recipient, need: { createdAt: need.createdAt, city: need.payload.city, loyaltyTier: need.payload.loyaltyTier } };
     this.handle(this.table.openRace(need.id, asker, performance.now()));
     this.scheduleDeadline();
     metrics.needsPublished.inc({ version: identity.version });
@@ -123,11 +128,11 @@ export class AdRaces {
   }
 
   /** The house ad at once, no need published: the ad services are busy. */
-  private shed(customer: CustomerProfile, page: string): string {
+  private shed(customer: CustomerProfile, page: string, recipient: Recipient): string {
     const { sockets, metrics, identity } = this.deps;
     const needId = newMessageId();
     const servedBy = { service: identity.service, version: 'shed', instance: identity.instance };
-    sockets.send(customer.id, { type: 'ad', needId, page, ad: houseAd(customer.homeCity, 'shed'), servedBy, latencyMs: 0 });
+    sockets.send(recipient, { type: 'ad', needId, page, ad: houseAd(customer.homeCity, 'shed'), servedBy, latencyMs: 0 });
     metrics.needsShed.inc({ version: 'shed' });
     return needId;
   }
@@ -148,7 +153,7 @@ export class AdRaces {
           const { race, reply } = event;
           this.admission.settle(reply.latencyMs, performance.now());
           const { solution } = reply.solution;
-          sockets.send(race.context.customerId, this.adMessage(race, solution.payload.ad, solution.producer, reply.latencyMs));
+          sockets.send(race.context.recipient, this.adMessage(race, solution.payload.ad, solution.producer, reply.latencyMs));
           this.served(race, solution, reply.latencyMs);
           metrics.adLatencyMs.observe({ version: reply.version }, reply.latencyMs);
           log.info({ needId: race.needId, version: reply.version, latencyMs: round(reply.latencyMs) }, 'race won');
@@ -159,7 +164,7 @@ export class AdRaces {
           this.admission.settle(undefined, performance.now());
           const latencyMs = performance.now() - race.openedAt;
           const servedBy = { service: identity.service, version: 'fallback', instance: identity.instance };
-          sockets.send(race.context.customerId, this.adMessage(race, houseAd(race.context.need.city), servedBy, latencyMs));
+          sockets.send(race.context.recipient, this.adMessage(race, houseAd(race.context.need.city), servedBy, latencyMs));
           this.served(race, null, latencyMs);
           metrics.fallbacks.inc({ version: 'fallback' });
           metrics.adLatencyMs.observe({ version: 'fallback' }, latencyMs);
@@ -167,7 +172,7 @@ export class AdRaces {
           break;
         }
         case 'summary':
-          sockets.send(event.race.context.customerId, this.raceMessage(event.race));
+          sockets.send(event.race.context.recipient, this.raceMessage(event.race, event.noAnswer));
           break;
         case 'ignored':
           if (event.reason === 'duplicate') metrics.duplicateReplies.inc({ version: event.version });
@@ -215,7 +220,7 @@ export class AdRaces {
     return { type: 'ad', needId: race.needId, page: race.context.page, ad, servedBy, latencyMs: round(latencyMs) };
   }
 
-  private raceMessage(race: AdRace): RaceMessage {
+  private raceMessage(race: AdRace, noAnswer: string[]): RaceMessage {
     return {
       type: 'race',
       needId: race.needId,
@@ -228,6 +233,7 @@ export class AdRaces {
         late: r.late,
         translated: r.solution.translated,
       })),
+      noAnswer,
     };
   }
 

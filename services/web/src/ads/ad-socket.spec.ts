@@ -1,18 +1,20 @@
-import { openTestNamespace, sleep } from '@ad-race/testing';
+import { eventually, openTestNamespace, sleep } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import type { AddressInfo } from 'node:net';
 import { sessionCookieValue } from '../auth/session';
-import { logIn, openAdSocket, startWeb } from '../testing';
+import { MAX_FRAME_BYTES } from '../app';
+import { keptLogLines, logIn, openAdSocket, startWeb } from '../testing';
 
 describe('the ad socket protects the race', () => {
   let ns: Awaited<ReturnType<typeof openTestNamespace>>;
   let app: FastifyInstance;
   const open: WebSocket[] = [];
+  const log = keptLogLines('warn');
 
   beforeAll(async () => {
     ns = await openTestNamespace('web-socket');
-    app = await startWeb({ AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, PAGE_VIEWS_PER_SECOND: '5', AD_DEADLINE_MS: '50' });
+    app = await startWeb({ AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, PAGE_VIEWS_PER_SECOND: '5', AD_DEADLINE_MS: '50' }, log.logger);
   });
 
   afterAll(async () => {
@@ -39,6 +41,19 @@ describe('the ad socket protects the race', () => {
     const done = closed(socket.ws);
     for (let i = 0; i < 30; i++) socket.ws.send(JSON.stringify({ type: 'page', page: `p${i}` }));
     expect(await done).toEqual([1008, 'too many page views']);
+  });
+
+  it('closes a socket that sends a frame too large (1009), and logs it as the client’s mistake: one warning, no stack trace', async () => {
+    const socket = await openAdSocket(app, await logIn(app));
+    open.push(socket.ws);
+    const done = closed(socket.ws);
+    const before = log.lines.length;
+    socket.ws.send(JSON.stringify({ type: 'page', page: 'x'.repeat(MAX_FRAME_BYTES) }));
+    expect((await done)[0]).toBe(1009);
+    await eventually(async () => log.lines.length > before, 2_000, 'a log line about the frame');
+    const lines = log.lines.slice(before);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', reason: 'Max payload size exceeded' })]);
+    expect(JSON.stringify(lines)).not.toMatch(/stack|"err"/);
   });
 
   it.each([

@@ -71,14 +71,32 @@ export async function adSocketRoute(app: FastifyInstance, { accounts, sessions, 
         const error: ErrorMessage = { type: 'error', message: FRAME_HELP };
         return sendTo(socket, error);
       }
-      if (frame.type === 'page') races.requestAd(customer, frame.page);
+      // The ad and the race summary go back to this socket: the tab (or device) whose page asked.
+      if (frame.type === 'page') races.requestAd(customer, frame.page, { socket });
       else races.click(customer.id, frame.needId);
     });
     socket.on('close', () => sockets.remove(customer.id, socket));
-    socket.on('error', (err) => log.warn({ err: err.message }, 'socket error'));
+    // Errors on the socket are logged once, by socketErrorHandler (registered with the plugin).
     sockets.add(customer.id, session.id, socket);
     log.info('ad socket open');
   });
+}
+
+/**
+ * What to do when a WebSocket fails (the @fastify/websocket plugin's
+ * errorHandler). A client that breaks the protocol or its limits, such as a
+ * frame larger than `maxPayload`, made a mistake the server handled: `ws` has
+ * already closed the socket with the code that says why (1009 for a frame too
+ * large), and this logs one line, a warning without a stack trace. Anything
+ * else is the server's own error, logged with its stack, and the socket is dropped.
+ */
+export function socketErrorHandler(error: Error & { code?: string }, socket: { terminate(): void }, request: FastifyRequest): void {
+  if (typeof error.code === 'string' && error.code.startsWith('WS_ERR_')) {
+    request.log.warn({ code: error.code, reason: error.message }, 'closed an ad socket: the client broke the WebSocket protocol or its limits');
+    return;
+  }
+  request.log.error({ err: error }, 'ad socket failed');
+  socket.terminate();
 }
 
 /** The host an Origin header names; null for "null" (sandboxed pages, files) and anything that is not a URL. */

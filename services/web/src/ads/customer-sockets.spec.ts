@@ -17,25 +17,41 @@ class FakeSocket implements Socket {
 const error = (message: string): ServerMessage => ({ type: 'error', message });
 
 describe('customer sockets', () => {
-  it('sends a message to every socket of that customer and to no one else', () => {
+  it('sends the answer to a page view to the socket that asked, and to no other', () => {
     const sockets = new CustomerSockets();
-    const anna1 = new FakeSocket();
-    const anna2 = new FakeSocket();
+    const annaTab1 = new FakeSocket();
+    const annaTab2 = new FakeSocket();
     const ben = new FakeSocket();
-    sockets.add('anna', 'session-of-anna', anna1);
-    sockets.add('anna', 'session-of-anna', anna2);
+    sockets.add('anna', 'session-of-anna', annaTab1);
+    sockets.add('anna', 'session-of-anna', annaTab2);
     sockets.add('ben', 'session-of-ben', ben);
-    sockets.send('anna', error('for anna'));
-    expect(anna1.sent).toEqual([error('for anna')]);
-    expect(anna2.sent).toEqual([error('for anna')]);
+    sockets.send({ socket: annaTab2 }, error('for anna’s second tab'));
+    expect(annaTab1.sent).toEqual([]);
+    expect(annaTab2.sent).toEqual([error('for anna’s second tab')]);
     expect(ben.sent).toEqual([]);
   });
 
-  it('keeps the latest messages for a customer without a socket, for the next socket to open', () => {
+  it('sends a session’s message (the login’s ad) to its oldest open socket only, not to the customer’s other sessions', () => {
+    const sockets = new CustomerSockets();
+    const otherDevice = new FakeSocket();
+    const first = new FakeSocket();
+    const second = new FakeSocket();
+    sockets.add('anna', 'phone-session', otherDevice);
+    sockets.add('anna', 'laptop-session', first);
+    sockets.add('anna', 'laptop-session', second);
+    sockets.send({ customerId: 'anna', sessionId: 'laptop-session' }, error('the login’s ad'));
+    expect([otherDevice.sent, first.sent, second.sent]).toEqual([[], [error('the login’s ad')], []]);
+  });
+
+  it('keeps the latest messages for a session without a socket, for its first socket to open', () => {
     const sockets = new CustomerSockets({ mailboxMessages: 2, mailboxTtlMs: 1000, maxMailboxes: 10 });
-    sockets.send('anna', error('1'));
-    sockets.send('anna', error('2'));
-    sockets.send('anna', error('3'));
+    const to = { customerId: 'anna', sessionId: 'session-of-anna' };
+    sockets.send(to, error('1'));
+    sockets.send(to, error('2'));
+    sockets.send(to, error('3'));
+    const otherSession = new FakeSocket();
+    sockets.add('anna', 'another-session-of-anna', otherSession);
+    expect(otherSession.sent).toEqual([]);
     const socket = new FakeSocket();
     sockets.add('anna', 'session-of-anna', socket);
     expect(socket.sent).toEqual([error('2'), error('3')]);
@@ -47,18 +63,18 @@ describe('customer sockets', () => {
   it('forgets kept messages that are too old', () => {
     let now = 0;
     const sockets = new CustomerSockets({ mailboxMessages: 4, mailboxTtlMs: 1000, maxMailboxes: 10 }, () => now);
-    sockets.send('anna', error('old'));
+    sockets.send({ customerId: 'anna', sessionId: 'session-of-anna' }, error('old'));
     now = 1001;
     const socket = new FakeSocket();
     sockets.add('anna', 'session-of-anna', socket);
     expect(socket.sent).toEqual([]);
   });
 
-  it('keeps mail for a bounded number of customers', () => {
+  it('keeps mail for a bounded number of sessions', () => {
     const sockets = new CustomerSockets({ mailboxMessages: 4, mailboxTtlMs: 1000, maxMailboxes: 2 });
-    sockets.send('a', error('a'));
-    sockets.send('b', error('b'));
-    sockets.send('c', error('c'));
+    sockets.send({ customerId: 'a', sessionId: 'session-of-a' }, error('a'));
+    sockets.send({ customerId: 'b', sessionId: 'session-of-b' }, error('b'));
+    sockets.send({ customerId: 'c', sessionId: 'session-of-c' }, error('c'));
     const a = new FakeSocket();
     const c = new FakeSocket();
     sockets.add('a', 'session-of-a', a);
@@ -76,7 +92,8 @@ describe('customer sockets', () => {
     sockets.add('anna', 'session-of-anna', slow);
     sockets.add('anna', 'session-of-anna', gone);
     sockets.remove('anna', gone);
-    sockets.send('anna', error('x'));
+    for (const socket of [closed, slow]) sockets.send({ socket }, error('x'));
+    sockets.send({ customerId: 'anna', sessionId: 'session-of-anna' }, error('y'));
     expect([closed.sent, slow.sent, gone.sent]).toEqual([[], [], []]);
     sockets.remove('anna', closed);
     sockets.remove('anna', slow);

@@ -19,20 +19,28 @@ export function sendTo(socket: Socket, message: ServerMessage | string): void {
   }
 }
 
+/**
+ * Where a race's ad and summary go: the socket whose page view asked for them
+ * (one tab, one device), or, for the ad a login asks for before its page has a
+ * socket, the first socket that session opens.
+ */
+export type Recipient = { socket: Socket } | { customerId: string; sessionId: string };
+
 interface Mailbox {
   messages: string[];
   keptAt: number;
 }
 
 /**
- * Which sockets belong to which customer, so that an ad goes to the customer
- * whose need it answers and to no one else. Messages for a customer with no
- * socket open (the ad for the login, which races the page's WebSocket) wait in
- * a small mailbox, delivered when the customer's socket connects.
+ * Which sockets belong to which customer and session, so that an ad goes to
+ * the page that asked for it and to no other. Messages for a session that has
+ * no socket open yet (the ad for the login, which races the page's WebSocket)
+ * wait in a small mailbox, delivered when the session's first socket opens.
  */
 export class CustomerSockets {
-  /** Customer id -> that customer's open sockets, each with the id of the session that opened it. */
+  /** Customer id -> that customer's open sockets, oldest first, each with the id of the session that opened it. */
   private readonly sockets = new Map<string, Map<Socket, string>>();
+  /** Session id -> the messages waiting for its first socket. */
   private readonly mailboxes = new Map<string, Mailbox>();
 
   constructor(
@@ -53,8 +61,8 @@ export class CustomerSockets {
     let open = this.sockets.get(customerId);
     if (!open) this.sockets.set(customerId, (open = new Map()));
     open.set(socket, sessionId);
-    const mailbox = this.mailboxes.get(customerId);
-    this.mailboxes.delete(customerId);
+    const mailbox = this.mailboxes.get(sessionId);
+    this.mailboxes.delete(sessionId);
     if (mailbox && this.clock() - mailbox.keptAt <= this.options.mailboxTtlMs) {
       for (const data of mailbox.messages) sendTo(socket, data);
     }
@@ -72,24 +80,30 @@ export class CustomerSockets {
     for (const [socket, id] of this.sockets.get(customerId) ?? []) if (id === sessionId) socket.close(code, reason);
   }
 
-  /** Sends to every socket of this customer, or keeps the message for the customer's next socket. */
-  send(customerId: string, message: ServerMessage): void {
+  /**
+   * Sends to the recipient: its socket (if it has closed since, the message is
+   * dropped), or the session's oldest open socket, or keeps it for the session's first.
+   */
+  send(to: Recipient, message: ServerMessage): void {
     const data = JSON.stringify(message);
-    const open = this.sockets.get(customerId);
-    if (open) {
-      for (const socket of open.keys()) sendTo(socket, data);
-      return;
-    }
-    this.keep(customerId, data);
+    if ('socket' in to) return sendTo(to.socket, data);
+    const first = this.firstSocketOf(to.customerId, to.sessionId);
+    if (first) sendTo(first, data);
+    else this.keep(to.sessionId, data);
   }
 
-  private keep(customerId: string, data: string): void {
+  private firstSocketOf(customerId: string, sessionId: string): Socket | undefined {
+    for (const [socket, id] of this.sockets.get(customerId) ?? []) if (id === sessionId && socket.readyState === OPEN) return socket;
+    return undefined;
+  }
+
+  private keep(sessionId: string, data: string): void {
     const now = this.clock();
-    let mailbox = this.mailboxes.get(customerId);
+    let mailbox = this.mailboxes.get(sessionId);
     if (!mailbox || now - mailbox.keptAt > this.options.mailboxTtlMs) {
-      this.mailboxes.delete(customerId);
+      this.mailboxes.delete(sessionId);
       mailbox = { messages: [], keptAt: now };
-      this.mailboxes.set(customerId, mailbox);
+      this.mailboxes.set(sessionId, mailbox);
       if (this.mailboxes.size > this.options.maxMailboxes) this.mailboxes.delete(this.mailboxes.keys().next().value!);
     }
     mailbox.messages.push(data);

@@ -17,8 +17,8 @@ export interface AuthRoutesOptions {
   /** Bounds the password checks running at once. */
   passwordChecks: PasswordChecks;
   clock?: () => number;
-  /** Called once a customer has logged in (the web server asks for an ad then). */
-  onLogin(customer: CustomerProfile): void;
+  /** Called once a customer has logged in, with the new session (the web server asks for an ad then). */
+  onLogin(customer: CustomerProfile, session: Session): void;
   /** Called once a session has ended (the web server closes its sockets then). */
   onLogout(session: Session): void;
 }
@@ -55,9 +55,9 @@ export async function authRoutes(fastify: FastifyInstance, options: AuthRoutesOp
         return reply.code(401).send({ error: 'wrong e-mail address or password' });
       }
       throttle.succeeded(account);
-      options.sessions.start(reply, customer.id);
+      const session = options.sessions.start(reply, customer.id);
       request.log.info({ customerId: customer.id }, 'logged in');
-      options.onLogin(customer);
+      options.onLogin(customer, session);
       return { customer: customerView(customer) };
     },
   );
