@@ -3,23 +3,45 @@
 // the order of the one list of services (services/services.json): web on PORT
 // (default 3000), the next on PORT+1, and so on, against the RabbitMQ at
 // AMQP_URL, each with the settings the list gives it. `npm start` builds
-// first, then runs this.
+// first, then runs this. When no broker answers at AMQP_URL, it starts
+// RabbitMQ in a container (where a container engine is reachable) for as long
+// as the stack runs.
 //
 //   node tools/start-stack.mjs              every service
-//   node tools/start-stack.mjs ads-v2       only ads-v2 (say, to bring it back after stopping it)
+//   node tools/start-stack.mjs ads-v2       only ads-v2 (start the others with `npm run stage -- start <name>`)
 //
-// Each command line names its service, so one can be stopped alone:
-//   pkill -f dist/services/ads-v2
+// This process supervises its stack: the services are its children, and it
+// takes orders from `npm run stage` (tools/stage.mjs) on a control server of
+// its own, on 127.0.0.1, recorded with the stack's state in
+// <tmpdir>/ad-race/stack-<BUS_NAMESPACE>-<PORT>.json while it runs:
+//   npm run stage -- status
+//   npm run stage -- stop ads-v2          (then `start ads-v2`, `restart ads-v2`)
+//   npm run stage -- shadow ads-v2 on     (restarted in shadow: timed, never shown; `off` to undo)
+// With PORT and BUS_NAMESPACE set as for this stack, stage acts on this stack
+// only; Ctrl-C (or SIGTERM) stops every service, those stage started too.
 // STACK_NODE_ARGS passes options to every service's node, such as a profiler:
 //   STACK_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' npm start
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { brokerFirst, NoBroker } from './broker-first.mjs';
+import { DEFAULT_NAMESPACE, DEFAULT_PORT, describeKey, judgeRecord, redactUrl, stackKey, stateDir, stateFile, UsageError } from './stack-state.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LIST = JSON.parse(readFileSync(`${root}/services/services.json`, 'utf8')).services;
 const SERVICES = LIST.map((s) => s.name); // the order gives each its port: PORT + index
-const basePort = Number(process.env.PORT ?? 3000);
+let key;
+try {
+  key = stackKey(process.env);
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}
+const basePort = key.port;
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SERVICES.includes(name));
 if (unknown.length) {
@@ -27,65 +49,247 @@ if (unknown.length) {
   process.exit(2);
 }
 const names = wanted.length ? wanted : SERVICES;
-
-const children = new Map();
-let stopping = false;
-
-for (const name of names) {
+for (const name of SERVICES) {
   const entry = `dist/services/${name}/main.cjs`;
   if (!existsSync(`${root}/${entry}`)) {
     console.error(`${entry} is missing: build first (npm run build)`);
     process.exit(1);
   }
-  const port = basePort + SERVICES.indexOf(name);
-  // The list's settings for the stack, unless this environment says otherwise.
-  const settings = LIST.find((s) => s.name === name).stack ?? {};
+}
+
+// One supervisor per stack: a second would start a second copy of its services on the same ports.
+const file = stateFile(tmpdir(), key);
+const previous = judgeRecord(existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+if (previous.kind === 'live') {
+  console.error(
+    `[stack] a stack already runs for ${describeKey(key)} (supervisor pid ${previous.record.supervisor}): ` +
+      `start a service in it with \`npm run stage -- start <service>\`, or choose another PORT or BUS_NAMESPACE`,
+  );
+  process.exit(1);
+}
+if (previous.kind === 'stale') console.error(`[stack] ${file} was left by a stack that is gone (pid ${previous.pid}): replacing it`);
+
+let broker;
+try {
+  broker = await brokerFirst(process.env.AMQP_URL || undefined, (line) => console.error(line));
+} catch (err) {
+  if (!(err instanceof NoBroker)) throw err;
+  console.error(`[stack] ${err.message}`);
+  process.exit(1);
+}
+
+const portOf = (name) => basePort + SERVICES.indexOf(name);
+const monitorIndex = SERVICES.indexOf('monitor');
+/** What this stack sets for a service, beneath what the environment sets. */
+function stackSettings(name) {
+  const settings = { ...(LIST.find((s) => s.name === name).stack ?? {}) };
+  // The web page links to this stack's monitor dashboard.
+  if (name === 'web' && monitorIndex >= 0) settings.DASHBOARD_URL = `http://localhost:${portOf('monitor')}/`;
+  return settings;
+}
+
+/** Per service: its process while it runs, and the SHADOW setting stage gave it (undefined: the stack's own). */
+const services = new Map(SERVICES.map((name) => [name, { child: undefined, shadow: undefined, exited: undefined }]));
+let stopping = false;
+const token = randomBytes(24).toString('hex');
+let control; // the control server's address, once it listens
+
+function environmentOf(name) {
+  const env = { ...stackSettings(name), ...process.env, PORT: String(portOf(name)) };
+  if (broker.container) env.AMQP_URL = broker.url;
+  const shadow = services.get(name).shadow;
+  if (shadow !== undefined) env.SHADOW = String(shadow);
+  return env;
+}
+
+const shadowOf = (name) => environmentOf(name).SHADOW === 'true';
+
+function spawnService(name) {
   const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, `dist/services/${name}/main.cjs`], {
     cwd: root,
-    env: { ...settings, ...process.env, PORT: String(port) },
+    env: environmentOf(name),
     stdio: 'inherit',
   });
-  children.set(name, { child, port });
-  child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (!stopping) console.error(`[stack] ${name} stopped (${signal ?? `exit code ${code}`}); the others keep running`);
-    if (children.size === 0) process.exit(stopping ? 0 : 1);
-  });
+  const state = services.get(name);
+  state.child = child;
+  state.expected = false; // set when stage (or the end of the stack) stops it
+  state.exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      state.child = undefined;
+      if (!stopping && !state.expected) console.error(`[stack] ${name} stopped (${signal ?? `exit code ${code}`}); the others keep running`);
+      else if (!stopping) console.error(`[stack] ${name} stopped, as npm run stage asked`);
+      record();
+      resolve();
+      // Every service gone by itself: the stack has failed (a service stage stopped leaves the supervisor running).
+      if (!stopping && !state.expected && ![...services.values()].some((s) => s.child)) void shutDown(1);
+    }),
+  );
+  record();
+  return child;
 }
 
-function stop() {
-  if (stopping) return;
-  stopping = true;
-  for (const { child } of children.values()) child.kill('SIGTERM');
+/** Rewrites the state file (atomically): what stage reads to find this stack. */
+function record() {
+  if (!control || stopping) return;
+  const state = {
+    supervisor: process.pid,
+    control,
+    token,
+    namespace: key.namespace,
+    port: key.port,
+    services: SERVICES.map((name) => ({ name, port: portOf(name), pid: services.get(name).child?.pid ?? null, shadow: shadowOf(name) })),
+  };
+  mkdirSync(stateDir(tmpdir()), { recursive: true, mode: 0o700 });
+  writeFileSync(`${file}.${process.pid}`, JSON.stringify(state, null, 2), { mode: 0o600 });
+  renameSync(`${file}.${process.pid}`, file);
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
 
-async function ready(port) {
+async function ready(port, timeoutMs = 1_000) {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(timeoutMs) });
     return res.ok;
   } catch {
     return false;
   }
 }
 
+async function waitReady(name, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!services.get(name).child) return `${name} exited before it was ready`;
+    if (await ready(portOf(name))) return null;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return `${name} is not ready after ${timeoutMs / 1000} s: is RabbitMQ running at ${redactUrl(broker.url)}?`;
+}
+
+async function stopService(name) {
+  const state = services.get(name);
+  if (!state.child) return;
+  state.expected = true;
+  const { child, exited } = state;
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000); // one that ignores SIGTERM for 20 s is killed
+  await exited;
+  clearTimeout(killer);
+}
+
+// The orders stage gives, one at a time.
+let queue = Promise.resolve();
+const serially = (action) => (queue = queue.then(action, action));
+
+const actions = {
+  async start(name) {
+    const running = services.get(name).child;
+    if (running) return { ok: false, message: `${name} already runs (pid ${running.pid}, port ${portOf(name)}): nothing started` };
+    const child = spawnService(name);
+    const problem = await waitReady(name, 30_000);
+    if (problem) return { ok: false, message: problem };
+    console.error(`[stack] ${name} started, as npm run stage asked: ready on :${portOf(name)}${shadowOf(name) ? ', in shadow' : ''}`);
+    return { ok: true, message: `${name} ready (pid ${child.pid}, port ${portOf(name)}${shadowOf(name) ? ', in shadow' : ''})` };
+  },
+  async stop(name) {
+    const running = services.get(name).child;
+    if (!running) return { ok: false, message: `${name} is not running: nothing stopped` };
+    await stopService(name);
+    return { ok: true, message: `${name} stopped (was pid ${running.pid})` };
+  },
+  async restart(name) {
+    await stopService(name);
+    return actions.start(name);
+  },
+  async shadow(name, on) {
+    services.get(name).shadow = on;
+    await stopService(name);
+    const started = await actions.start(name);
+    return started.ok ? { ...started, message: `${started.message}; SHADOW=${on}: its answers are ${on ? 'timed, never shown' : 'shown when it wins'}` } : started;
+  },
+};
+
+async function status() {
+  return {
+    supervisor: process.pid,
+    namespace: key.namespace,
+    port: key.port,
+    services: await Promise.all(
+      SERVICES.map(async (name) => {
+        const pid = services.get(name).child?.pid ?? null;
+        return { name, port: portOf(name), pid, shadow: shadowOf(name), ready: pid !== null && (await ready(portOf(name), 500)) };
+      }),
+    ),
+  };
+}
+
+// Orders: GET /status; POST /<start|stop|restart>/<service>; POST /shadow/<service>/<on|off>. No bodies.
+const server = createServer((req, res) => {
+  const reply = (code, body) => {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  if (req.headers['x-stage-token'] !== token) return reply(403, { ok: false, message: 'wrong or missing x-stage-token' });
+  const [verb, name, setting, ...more] = (req.url ?? '').split('/').slice(1);
+  if (req.method === 'GET' && verb === 'status' && name === undefined) return void status().then((s) => reply(200, s));
+  const valid = req.method === 'POST' && Object.hasOwn(actions, verb) && SERVICES.includes(name) && !more.length && (verb === 'shadow' ? ['on', 'off'].includes(setting) : setting === undefined);
+  if (!valid) return reply(404, { ok: false, message: `no such order: ${req.method} ${req.url}` });
+  if (stopping) return reply(409, { ok: false, message: 'the stack is stopping' });
+  serially(() => actions[verb](name, setting === 'on')).then(
+    (result) => reply(result.ok ? 200 : 409, result),
+    (err) => reply(500, { ok: false, message: String(err?.message ?? err) }),
+  );
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+control = `http://127.0.0.1:${server.address().port}`;
+
+async function shutDown(code) {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  rmSync(file, { force: true });
+  await Promise.all(SERVICES.map((name) => stopService(name)));
+  await broker.stop().catch((err) => console.error(`[stack] could not stop the broker's container: ${err.message}`));
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutDown(0));
+process.on('SIGTERM', () => void shutDown(0));
+// However this process ends, it leaves no record of a stack that no longer runs.
+process.on('exit', () => {
+  try {
+    const text = readFileSync(file, 'utf8');
+    if (JSON.parse(text).supervisor === process.pid) rmSync(file, { force: true });
+  } catch {
+    // none
+  }
+});
+
+for (const name of names) spawnService(name);
+record();
+
 const started = Date.now();
 let warned = false;
 for (;;) {
-  const states = await Promise.all([...children.values()].map(({ port }) => ready(port)));
+  const running = names.filter((name) => services.get(name).child);
+  const states = await Promise.all(running.map((name) => ready(portOf(name))));
   if (states.every(Boolean)) break;
   if (!warned && Date.now() - started > 10_000) {
     warned = true;
-    console.error(`[stack] not ready after 10 s: is RabbitMQ running at ${process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'}?`);
+    console.error(`[stack] not ready after 10 s: is RabbitMQ running at ${redactUrl(broker.url)}?`);
   }
   await new Promise((r) => setTimeout(r, 200));
 }
 
-const ports = [...children].map(([name, { port }]) => `${name} :${port}`).join(' · ');
+const ports = names.filter((name) => services.get(name).child).map((name) => `${name} :${portOf(name)}`).join(' · ');
 console.log(`[stack] ready: ${ports}`);
-if (children.has('web')) {
+if (services.get('web')?.child) {
   console.log(`[stack] open http://localhost:${basePort} and log in as anna@example.com / rent-a-car`);
 }
-console.log('[stack] stop one service with e.g. `pkill -f dist/services/ads-v2`; stop all with Ctrl-C');
+if (services.get('monitor')?.child) console.log(`[stack] the dashboard: http://localhost:${portOf('monitor')}/`);
+// The settings that select this stack, for the commands below (none for the default stack).
+const selected = [key.port !== DEFAULT_PORT && `PORT=${key.port}`, key.namespace !== DEFAULT_NAMESPACE && `BUS_NAMESPACE=${key.namespace}`].filter(Boolean).join(' ');
+const stage = `${selected ? `${selected} ` : ''}npm run stage --`;
+console.log(`[stack] see and change it: ${stage} status | stop ads-v2 | start ads-v2 | restart ads-v2 | shadow ads-v2 on|off`);
+if (broker.container) console.log('[stack] stop all with Ctrl-C (the broker\'s container too)');
+else {
+  const clean = `${key.namespace !== DEFAULT_NAMESPACE ? `BUS_NAMESPACE=${key.namespace} ` : ''}npm run stage -- clean`;
+  console.log(`[stack] stop all with Ctrl-C; then \`${clean}\`${process.env.AMQP_URL ? ' (with this AMQP_URL)' : ''} removes namespace ${key.namespace}'s exchanges and queues from the shared broker`);
+}

@@ -2,9 +2,12 @@
 // Runs a test command (a shell command line) and closes with one line of
 // totals over every Jest project it ran: "N passed, N failed".
 // Usage: node tools/test-totals.mjs "<command line>"
+// The tests need a broker: when none answers at AMQP_URL, RabbitMQ is started in
+// a container for the run (tools/broker-first.mjs), or one line says what to run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { brokerFirst, NoBroker } from './broker-first.mjs';
 
 const dir = fileURLToPath(new URL('../dist/test-totals/', import.meta.url));
 const command = process.argv.slice(2).join(' ');
@@ -13,8 +16,18 @@ if (!command) {
   process.exit(2);
 }
 
+let broker;
+try {
+  broker = await brokerFirst(process.env.AMQP_URL || undefined);
+} catch (err) {
+  if (!(err instanceof NoBroker)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
 rmSync(dir, { recursive: true, force: true });
-const run = spawnSync(command, { stdio: 'inherit', shell: true });
+const run = spawnSync(command, { stdio: 'inherit', shell: true, env: broker.container ? { ...process.env, AMQP_URL: broker.url } : process.env });
+await broker.stop();
 
 let files = [];
 try {

@@ -1,0 +1,39 @@
+// Types of tools/stack-state.mjs, for the TypeScript tests that import it (e2e/src/stage-tool.spec.ts).
+import type { Static, TObject } from '@sinclair/typebox';
+
+export const DEFAULT_NAMESPACE: string;
+export const DEFAULT_PORT: number;
+export const DEFAULT_AMQP_URL: string;
+export interface StackKey {
+  port: number;
+  namespace: string;
+}
+export function stackKey(env: Record<string, string | undefined>): StackKey;
+export function describeKey(key: StackKey): string;
+export function stateDir(tmp: string): string;
+export function stateFile(tmp: string, key: StackKey): string;
+export const StackRecord: TObject;
+export const StackStatus: TObject;
+export const ServiceStatus: TObject;
+export const ActionReply: TObject;
+export function checked<S extends TObject>(schema: S, value: unknown, what: string): Static<S>;
+export function isAlive(pid: number): boolean;
+export type Judged =
+  | { kind: 'none' }
+  | { kind: 'unreadable'; problem: string }
+  | { kind: 'stale'; pid: number }
+  | { kind: 'live'; record: StackKey & { supervisor: number; control: string; token: string; services: { name: string; port: number; pid: number | null; shadow: boolean }[] } };
+export function judgeRecord(text: string | undefined, alive?: (pid: number) => boolean): Judged;
+export class UsageError extends Error {}
+export const USAGE: string;
+export interface StageCommand {
+  compose: boolean;
+  verb: 'status' | 'start' | 'stop' | 'restart' | 'shadow' | 'clean';
+  service: string | undefined;
+  shadow: boolean | undefined;
+}
+export function parseStageArgs(argv: string[], services: string[]): StageCommand;
+export function composeShadowVariable(service: string): string;
+export function composeCommands(command: Pick<StageCommand, 'verb' | 'service' | 'shadow'>, wait?: boolean): { args: string[]; env: Record<string, string> }[];
+export function runningComposeServices(output: string): string[];
+export function redactUrl(url: string): string;

@@ -1,0 +1,172 @@
+// What tools/start-stack.mjs (the supervisor of a stack) and tools/stage.mjs
+// (its controls) agree on: which stack an environment means, where that stack
+// records itself, how to read that record without trusting a stale one, and
+// the stage command's arguments. Pure but for isAlive(); unit-tested in
+// e2e/src/stage-tool.spec.ts.
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { join } from 'node:path';
+
+/** The services' own default (BUS_NAMESPACE in libs/service-runtime's BaseConfig; a test checks they agree). */
+export const DEFAULT_NAMESPACE = 'ad-race';
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+/** The stack an environment means: the one `npm start` runs with that PORT and BUS_NAMESPACE. */
+export function stackKey(env) {
+  const port = Number(env.PORT || DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`PORT must be a port number, not "${env.PORT}"`);
+  const namespace = env.BUS_NAMESPACE || DEFAULT_NAMESPACE;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(namespace)) throw new UsageError(`BUS_NAMESPACE "${namespace}" is no namespace (letters, digits, _ . -)`);
+  return { port, namespace };
+}
+
+/** How to say which stack, in a message: the settings that select it. */
+export function describeKey({ port, namespace }) {
+  return `PORT=${port} BUS_NAMESPACE=${namespace}`;
+}
+
+/** Where the supervisors of this machine record their stacks. */
+export function stateDir(tmp) {
+  return join(tmp, 'ad-race');
+}
+
+/** The record of the stack with this key. */
+export function stateFile(tmp, { port, namespace }) {
+  return join(stateDir(tmp), `stack-${namespace}-${port}.json`);
+}
+
+const Service = Type.Object({
+  name: Type.String(),
+  port: Type.Integer(),
+  pid: Type.Union([Type.Integer(), Type.Null()]),
+  shadow: Type.Boolean(),
+});
+
+/** What a supervisor records about its stack (rewritten on every change) and answers on /status. */
+export const StackRecord = Type.Object({
+  supervisor: Type.Integer({ description: 'pid of tools/start-stack.mjs' }),
+  control: Type.String({ pattern: '^http://127\\.0\\.0\\.1:\\d+$', description: 'its control server' }),
+  token: Type.String({ minLength: 16, description: 'the control server refuses requests without it' }),
+  namespace: Type.String(),
+  port: Type.Integer(),
+  services: Type.Array(Service),
+});
+
+/** A service as /status reports it: the record's entry, and whether /health/ready answers. */
+export const ServiceStatus = Type.Composite([Service, Type.Object({ ready: Type.Boolean() })]);
+export const StackStatus = Type.Object({
+  supervisor: Type.Integer(),
+  namespace: Type.String(),
+  port: Type.Integer(),
+  services: Type.Array(ServiceStatus),
+});
+/** What the control server answers to an action: what happened, in one line, and whether it did what was asked. */
+export const ActionReply = Type.Object({ ok: Type.Boolean(), message: Type.String() });
+
+/** Checks a value against a schema; throws one line naming the first problem. */
+export function checked(schema, value, what) {
+  if (Value.Check(schema, value)) return value;
+  const first = [...Value.Errors(schema, value)][0];
+  throw new Error(`${what} is not what it should be: ${first ? `${first.path || '/'} ${first.message}` : 'invalid'}`);
+}
+
+/** Whether a process runs (or is a zombie not yet reaped); EPERM: it runs, as someone else. */
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * Judges a stack's record: the text of its state file (undefined when there is
+ * none). A record whose supervisor is gone is stale: a stack that crashed or
+ * was killed left it, and nothing in it is to be trusted.
+ */
+export function judgeRecord(text, alive = isAlive) {
+  if (text === undefined) return { kind: 'none' };
+  let record;
+  try {
+    record = checked(StackRecord, JSON.parse(text), 'the state file');
+  } catch (err) {
+    return { kind: 'unreadable', problem: err.message };
+  }
+  if (!alive(record.supervisor)) return { kind: 'stale', pid: record.supervisor };
+  return { kind: 'live', record };
+}
+
+export class UsageError extends Error {}
+
+const VERBS = ['status', 'start', 'stop', 'restart', 'shadow', 'clean'];
+export const USAGE = 'usage: npm run stage -- [--compose] <status|start|stop|restart|shadow|clean> [service] [on|off]';
+
+/**
+ * The stage command's arguments: `[--compose] verb [service] [on|off]`.
+ * start, stop, restart and shadow name one service of the list; status may;
+ * shadow takes on (the default) or off; clean names none.
+ */
+export function parseStageArgs(argv, services) {
+  const compose = argv.includes('--compose');
+  const rest = argv.filter((a) => a !== '--compose');
+  const unknownFlag = rest.find((a) => a.startsWith('-'));
+  if (unknownFlag) throw new UsageError(`unknown option ${unknownFlag}; ${USAGE}`);
+  const [verb, service, extra, ...more] = rest;
+  if (!verb) throw new UsageError(USAGE);
+  if (!VERBS.includes(verb)) throw new UsageError(`unknown command "${verb}"; the commands are ${VERBS.join(', ')}`);
+  if (service !== undefined && !services.includes(service)) throw new UsageError(`unknown service "${service}"; the services are ${services.join(', ')}`);
+  const needsService = ['start', 'stop', 'restart', 'shadow'].includes(verb);
+  if (needsService && service === undefined) throw new UsageError(`${verb} needs a service: one of ${services.join(', ')}`);
+  if (verb === 'clean' && service !== undefined) throw new UsageError('clean takes no service: it removes the whole namespace');
+  if (verb === 'clean' && compose) throw new UsageError('clean is for a shared broker; the compose stack has a broker of its own (docker compose down -v removes it)');
+  if (more.length || (extra !== undefined && verb !== 'shadow')) throw new UsageError(`too many arguments; ${USAGE}`);
+  let shadow;
+  if (verb === 'shadow') {
+    if (extra !== undefined && extra !== 'on' && extra !== 'off') throw new UsageError(`shadow takes on or off, not "${extra}"`);
+    shadow = extra !== 'off';
+  }
+  return { compose, verb, service, shadow };
+}
+
+/** The variable docker-compose.yml reads a service's SHADOW setting from: ads-v2 -> ADS_V2_SHADOW. */
+export function composeShadowVariable(service) {
+  return `${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SHADOW`;
+}
+
+/**
+ * The compose commands for a stage command on the compose stack, each an
+ * argument list after `docker compose` (or `docker-compose`) and the
+ * environment it adds. `wait`: the compose can wait until a service is
+ * running and healthy (`up --wait`, Compose v2; docker-compose v1 cannot).
+ */
+export function composeCommands({ verb, service, shadow }, wait = true) {
+  const only = service ? [service] : [];
+  const up = ['up', '--detach', ...(wait ? ['--wait'] : []), service];
+  switch (verb) {
+    case 'status':
+      return [{ args: ['ps', '--all', ...only], env: {} }];
+    case 'start':
+      return [{ args: up, env: {} }];
+    case 'stop':
+      return [{ args: ['stop', service], env: {} }];
+    case 'restart':
+      return [{ args: ['restart', service], env: {} }];
+    case 'shadow':
+      // A changed setting makes compose recreate the container with it.
+      return [{ args: up, env: { [composeShadowVariable(service)]: String(shadow) } }];
+    default:
+      throw new UsageError(`${verb} is not a compose command`);
+  }
+}
+
+/** The services `ps --services --filter status=running` lists (Compose v1 and v2 alike). */
+export function runningComposeServices(output) {
+  return output.split('\n').map((line) => line.trim()).filter(Boolean);
+}
+
+/** A broker URL fit to print: its password hidden. */
+export function redactUrl(url) {
+  return url.replace(/^(amqps?:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
+}
