@@ -16,7 +16,10 @@ const production = [
   { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:bus'] },
   { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: ['type:domain', 'type:bus', 'type:runtime', 'type:test-util'] },
   { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:domain', 'type:test-util'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:bus', 'type:runtime', 'type:test-util'] },
+  // Tools people run against a stack (the customer simulator): only the domain; they talk to the stack over HTTP.
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain'] },
+  // End-to-end tests may drive the stack with a tool (the simulator).
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:bus', 'type:runtime', 'type:test-util', 'type:tool'] },
   // Where code runs: the browser and "anywhere" never reach for Node-only code.
   { sourceTag: 'platform:browser', onlyDependOnLibsWithTags: ['platform:browser', 'platform:any'] },
   { sourceTag: 'platform:any', onlyDependOnLibsWithTags: ['platform:any'] },

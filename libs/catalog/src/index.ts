@@ -7,6 +7,7 @@ export * from './customer';
 export * from './places';
 export * from './fleet';
 export { generateCatalog, DATA_SEED } from './generate';
+export { Random } from './random';
 
 /** Every car-rental offer in the seeded data set (libs/catalog/data/offers.json). */
 export const OFFERS: readonly Offer[] = offers as Offer[];

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'simulator',
+  preset: '../jest.preset.js',
+};

@@ -1,0 +1,139 @@
+import type { AdMessage, BrowserMessage } from '@ad-race/contracts';
+import { OFFERS } from '@ad-race/catalog';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { logIn, simulate } from './driver';
+import { clickProbability } from './ground-truth';
+import { planRun, simulatedCustomers } from './plan';
+import type { Progress } from './summary';
+
+// The login against a stand-in web server that answers as the real one does
+// (POST /api/login: 429 with Retry-After when the address logged in too often).
+describe('logging a customer in', () => {
+  let server: Server;
+  let url: string;
+  let answers: { status: number; headers?: Record<string, string>; body: unknown }[];
+  const attempts: number[] = [];
+
+  beforeEach(async () => {
+    attempts.length = 0;
+    server = createServer((request, response) => {
+      attempts.push(Date.now());
+      const answer = answers.shift()!;
+      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      response.end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const session = { customer: { id: 'c-0001', name: 'Anna de Vries', email: 'anna@example.com', city: 'Amsterdam', loyaltyTier: 'gold' } };
+
+  it('waits as long as a 429’s Retry-After says, then keeps the session cookie', async () => {
+    answers = [
+      { status: 429, headers: { 'retry-after': '1' }, body: { error: 'too many login attempts from this address: try again in 1 second' } },
+      { status: 200, headers: { 'set-cookie': 'session=abc.def; Path=/; HttpOnly; SameSite=Strict' }, body: session },
+    ];
+    const warnings: string[] = [];
+    const cookie = await logIn(url, 'anna@example.com', (w) => warnings.push(w));
+    expect(cookie).toBe('session=abc.def');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(950);
+    expect(warnings).toEqual(['the web server asked logins to wait (429): waited as its Retry-After said']);
+  });
+
+  it('says why a login failed, and does not retry a wrong password', async () => {
+    answers = [{ status: 401, body: { error: 'wrong e-mail address or password' } }];
+    await expect(logIn(url, 'anna@example.com', () => undefined)).rejects.toThrow('could not log anna@example.com in: 401 {"error":"wrong e-mail address or password"}');
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('refuses an answer that breaks the contract', async () => {
+    answers = [{ status: 200, headers: { 'set-cookie': 'session=x' }, body: { customer: { id: 'c-0001' } } }];
+    await expect(logIn(url, 'anna@example.com', () => undefined)).rejects.toThrow('could not log anna@example.com in: 200');
+  });
+
+  it('says when no web server answers at the address', async () => {
+    const closed = url;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server = createServer();
+    await expect(logIn(closed, 'anna@example.com', () => undefined)).rejects.toThrow(/could not reach the web server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): is the stack running/);
+  });
+});
+
+// A whole run against a stand-in web server that answers every page view with
+// an ad of version 1 (an offer Anna likes: she clicks some), and drops the first
+// socket at its first page view. As the real one does, it keeps the ads of a
+// customer without a socket (the login's, that one) for their next socket.
+describe('a run', () => {
+  let server: Server;
+  let wss: WebSocketServer;
+  let url: string;
+  const sockets: { cookie: string | undefined }[] = [];
+  const pageViews: string[] = [];
+  const clicks: string[] = [];
+  const sent = new Set<string>();
+
+  beforeAll(async () => {
+    const anna = simulatedCustomers(1, 1)[0]!;
+    const offer = OFFERS.filter((o) => o.city === anna.profile.homeCity).sort((a, b) => clickProbability(anna, b) - clickProbability(anna, a))[0]!;
+    const { profile } = anna;
+    server = createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'session=anna; Path=/; HttpOnly' });
+      response.end(JSON.stringify({ customer: { id: profile.id, name: profile.name, email: profile.email, city: profile.homeCity, loyaltyTier: profile.loyaltyTier } }));
+      mailbox.push(ad('login'));
+    });
+    const mailbox: AdMessage[] = [];
+    const ad = (page: string): AdMessage => {
+      const needId = randomUUID();
+      sent.add(needId);
+      return { type: 'ad', needId, page, ad: { headline: 'A car', reason: 'why not', offer }, servedBy: { service: 'ads-v1', version: 'v1', instance: 'ads-v1-test' }, latencyMs: 3 };
+    };
+    wss = new WebSocketServer({ server });
+    wss.on('connection', (socket, request) => {
+      sockets.push({ cookie: request.headers.cookie });
+      const first = sockets.length === 1;
+      socket.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as BrowserMessage;
+        if (frame.type === 'click') return void clicks.push(frame.needId);
+        pageViews.push(frame.page);
+        if (!first) return socket.send(JSON.stringify(ad(frame.page)));
+        mailbox.push(ad(frame.page));
+        socket.close(1008, 'too many page views');
+      });
+      for (const message of mailbox.splice(0)) socket.send(JSON.stringify(message));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('sends every page view of the plan with the session cookie, opens a lost socket again, and counts every ad and click', async () => {
+    const options = { url, customers: 1, days: 3, speed: 3 * 86_400, seed: 1 }; // three days in a second
+    const planned = planRun(options).views;
+    expect(planned.length).toBeGreaterThan(2);
+    const progress: Progress[] = [];
+    const summary = await simulate({ ...options, quiet: true, onProgress: (p) => progress.push(p) });
+
+    expect(pageViews).toEqual(planned.map((v) => v.page));
+    expect(sockets).toEqual([{ cookie: 'session=anna' }, { cookie: 'session=anna' }]);
+    expect(summary).toMatchObject({ logins: 1, pageViews: planned.length, ads: planned.length + 1, unanswered: 0, problems: 1, houseAds: { fallback: 0, shed: 0 } });
+    // Clicks go back for ads that were shown, once each, and are counted as sent.
+    expect(clicks.every((id) => sent.has(id))).toBe(true);
+    expect(new Set(clicks).size).toBe(clicks.length);
+    expect(clicks.length).toBeGreaterThan(0);
+    expect(summary.clicks).toBe(clicks.length);
+    expect(summary.byVersion['v1']).toEqual({ ads: planned.length + 1, clicks: clicks.length, clickThrough: clicks.length / (planned.length + 1) });
+    expect(progress[0]!.phase).toBe('logging in');
+    expect(progress.at(-1)!.phase).toBe('done');
+  });
+});
