@@ -13,3 +13,4 @@ export * from './ad-clicked';
 export * from './messages';
 export * from './browser-api';
 export * from './asyncapi';
+export * from './monitor-api';

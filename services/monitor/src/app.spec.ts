@@ -19,10 +19,12 @@ import { readConfig } from '@ad-race/service-runtime';
 import { listenTo, SAMPLE_AD, waitUntilReady, type Listener } from '@ad-race/service-testing';
 import { eventually, metricValue, openTestNamespace } from '@ad-race/testing';
 import type { FastifyInstance } from 'fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { DashboardSnapshot } from '@ad-race/contracts';
+import { Value } from '@sinclair/typebox/value';
 import { buildApp, MonitorConfig } from './app';
 
 const web = { service: 'web', version: '1.0.0', instance: 'web-test' };
@@ -47,8 +49,8 @@ describe('the monitor on the bus', () => {
   let apps: FastifyInstance[] = [];
   let bus: Listener<AdNeedV1>['bus'];
 
-  async function start() {
-    const config = readConfig(MonitorConfig, { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, INSTANCE_ID: `monitor-${apps.length}`, DATA_DIR: dataDir, BATCH_DELAY_MS: '5' });
+  async function start(env: Record<string, string> = {}) {
+    const config = readConfig(MonitorConfig, { AMQP_URL: ns.url, BUS_NAMESPACE: ns.namespace, INSTANCE_ID: `monitor-${apps.length}`, DATA_DIR: dataDir, BATCH_DELAY_MS: '5', ...env });
     const app = await buildApp({ config, logger: pino({ level: 'silent' }) });
     apps.push(app);
     await app.ready();
@@ -180,5 +182,110 @@ describe('the monitor on the bus', () => {
     const backwards = await monitor.inject({ method: 'GET', url: '/api/comparison?a=v1&b=v2&from=2026-11-30T10:00:00Z&to=2026-11-30T09:00:00Z' });
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json()).toEqual({ error: '"from" must be before "to"' });
+  });
+
+  describe('the dashboard', () => {
+    const beat = (producer: typeof v1, shadow = false) =>
+      bus.publish(serviceHeartbeatV1, createServiceHeartbeatV1(producer, { state: 'started', shadow, reads: ['ad.need.v2'], writes: ['ad.solution.v2'], intervalMs: 60_000 }));
+
+    async function snapshot(app: FastifyInstance, query = ''): Promise<DashboardSnapshot> {
+      const res = await app.inject({ method: 'GET', url: `/api/dashboard${query}` });
+      expect(res.statusCode).toBe(200);
+      const body: unknown = res.json();
+      if (!Value.Check(DashboardSnapshot, body)) throw new Error(`a snapshot that breaks its schema: ${[...Value.Errors(DashboardSnapshot, body)].slice(0, 3).map((e) => `${e.path} ${e.message}`).join('; ')}`);
+      return body;
+    }
+
+    it('answers one snapshot: the versions alive, their series, the last races, and the verdict of a pair', async () => {
+      const monitor = await start({ DASHBOARD_INTERVAL_MS: '250' });
+      await beat(v2);
+      await beat(v3, true);
+      const won = await raceOnce(needFor(), 'v1');
+      await raceOnce(needFor('my-trips'), 'v2');
+      await eventually(async () => (await snapshot(monitor)).races.length === 2, 5_000, 'both races recorded');
+      await eventually(async () => (await snapshot(monitor)).versions.filter((v) => v.service === 'ads' && v.alive).length === 2, 5_000, 'v2 and v3 alive');
+      const s = await snapshot(monitor);
+      expect(s.window).toBe('5m');
+      expect(s.versions.find((v) => v.version === 'v3')).toMatchObject({ alive: true, shadow: true, reads: ['ad.need.v2'], writes: ['ad.solution.v2'] });
+      expect(s.series.times).toHaveLength(30);
+      expect(s.series.versions.map((v) => [v.version, v.shadow])).toEqual([
+        ['v1', false],
+        ['v2', false],
+        ['v3', true],
+      ]);
+      const v1Series = s.series.versions[0]!;
+      expect(v1Series.answers.reduce((a, b) => a + b, 0)).toBe(2);
+      expect(v1Series.winRate.filter((x) => x !== null)).toEqual([0.5]);
+      expect(s.fitness.versions.map((v) => v.total)).toEqual([2, 2, 2]);
+      // The newest race first: v2 won it through the schema adapter; v3 answered in shadow.
+      expect(s.races[0]).toMatchObject({ page: 'my-trips', winner: 'v2', deadlineMs: 250, noAnswer: [] });
+      expect(s.races[0]!.replies.find((r) => r.version === 'v2')).toMatchObject({ won: true, translated: true });
+      expect(s.races[0]!.replies.find((r) => r.version === 'v3')).toMatchObject({ won: false, shadow: true });
+      expect(s.races[1]).toMatchObject({ needId: won.conversationId, winner: 'v1' });
+      // Two races are not enough for a verdict, and the dashboard says so.
+      expect(s.comparison).toMatchObject({ a: { version: 'v1' }, b: { version: 'v2' }, verdict: 'not enough data' });
+      expect((await snapshot(monitor, '?window=1h&a=v2&b=v3')).comparison).toMatchObject({ a: { version: 'v2' }, b: { version: 'v3', shadow: true } });
+      expect((await monitor.inject({ method: 'GET', url: '/api/dashboard?window=2w' })).statusCode).toBe(400);
+    });
+
+    it('streams a snapshot to every connected dashboard every interval, new races included, and counts them', async () => {
+      const monitor = await start({ DASHBOARD_INTERVAL_MS: '250' });
+      const address = await monitor.listen({ port: 0, host: '127.0.0.1' });
+      const open = async () => {
+        const abort = new AbortController();
+        const res = await fetch(`${address}/api/dashboard/stream?window=5m`, { signal: abort.signal });
+        const reader = res.body!.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        /** The next snapshot event of the stream. */
+        const next = async (): Promise<DashboardSnapshot> => {
+          for (;;) {
+            const end = buffer.indexOf('\n\n');
+            if (end >= 0) {
+              const event = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              const data = /^event: snapshot\ndata: (.*)$/s.exec(event)?.[1];
+              if (data === undefined) continue; // the retry line, a comment
+              const body: unknown = JSON.parse(data);
+              expect(Value.Check(DashboardSnapshot, body)).toBe(true);
+              return body as DashboardSnapshot;
+            }
+            const { value, done } = await reader.read();
+            if (done) throw new Error('the stream ended');
+            buffer += decoder.decode(value, { stream: true });
+          }
+        };
+        return { res, next, close: () => abort.abort() };
+      };
+      const dashboards = [await open(), await open()];
+      const [first] = dashboards;
+      expect(first!.res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      expect(first!.res.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const connected = async () => metricValue((await monitor.inject({ method: 'GET', url: '/metrics' })).body, 'ad_race_monitor_dashboards_connected');
+      expect(await connected()).toBe(2);
+      for (const d of dashboards) expect((await d.next()).races).toEqual([]);
+      const need = needFor('streamed');
+      await raceOnce(need, 'v1');
+      // Both dashboards see the race, from the snapshots that keep coming.
+      for (const d of dashboards) {
+        let s = await d.next();
+        while (s.races.length === 0) s = await d.next();
+        expect(s.races[0]).toMatchObject({ needId: need.id, page: 'streamed', winner: 'v1' });
+      }
+      for (const d of dashboards) d.close();
+      await eventually(async () => (await connected()) === 0, 5_000, 'both dashboards gone');
+    });
+
+    it('serves the dashboard page at / with the customer page’s security headers', async () => {
+      const webRoot = join(dataDir, 'web');
+      mkdirSync(webRoot);
+      writeFileSync(join(webRoot, 'dashboard.html'), '<!doctype html><title>ad-race monitor</title>');
+      const monitor = await start({ WEB_ROOT: webRoot });
+      const res = await monitor.inject({ method: 'GET', url: '/' });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('ad-race monitor');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
   });
 });

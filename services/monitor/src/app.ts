@@ -1,5 +1,9 @@
 import { CUSTOMERS, type CustomerProfile } from '@ad-race/catalog';
 import {
+  Comparison,
+  DashboardQuery,
+  DashboardSnapshot,
+  VersionsResponse,
   adClickedV1,
   adNeedV1,
   adNeedV2,
@@ -18,15 +22,17 @@ import {
 } from '@ad-race/contracts';
 import { fitnessOf } from '@ad-race/fitness';
 import type { MessageMeta } from '@ad-race/messaging';
-import { createHttpServer, createLogger, createMetrics, createServiceBus, identify, operationsRoutes, type Logger } from '@ad-race/service-runtime';
+import { createHttpServer, createLogger, createMetrics, createServiceBus, frontEnd, identify, operationsRoutes, pageSecurityHeaders, type Logger } from '@ad-race/service-runtime';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Batcher } from './batcher';
 import type { MonitorConfig } from './config';
+import { compareVersions } from './comparison';
+import { DashboardFeed } from './dashboard-feed';
+import { DashboardSource, type DashboardRequest } from './dashboard-source';
 import { Evidence, type AnswerRow, type Batch, type NeedRow, type Scorer } from './evidence';
-import { judge } from './judge';
 import { Liveness } from './liveness';
 import { monitorMetrics } from './metrics';
 
@@ -115,13 +121,13 @@ export async function buildApp({ config, customers = CUSTOMERS, logger }: Monito
 
   const at = (iso: string) => Date.parse(iso);
   record(adNeedV1, (need) => ({
-    needs: [needRow(need.id, need.createdAt, need.payload, adNeedV1.channel)],
+    needs: [needRow(need.id, need.createdAt, need.payload, adNeedV1.channel, need.deadline)],
   }));
   // A translated need is the version-1 need again, recorded from that; a version-2 need published first-hand is recorded here.
   record(adNeedV2, (need, meta) =>
     meta.translatedBy !== undefined
       ? {}
-      : { needs: [needRow(need.conversationId, need.createdAt, need.payload, adNeedV2.channel)] },
+      : { needs: [needRow(need.conversationId, need.createdAt, need.payload, adNeedV2.channel, need.deadline)] },
   );
   const answer = (message: Envelope, meta: MessageMeta, channel: string, offer: Offer): AnswerRow => ({
     messageId: message.id,
@@ -200,25 +206,58 @@ export async function buildApp({ config, customers = CUSTOMERS, logger }: Monito
   prune();
 
   const app = createHttpServer(log);
+  // The dashboard is a page: the same strict policy as the customer page's (its script, styles and event stream from here only).
+  await pageSecurityHeaders(app, { secure: false });
   await app.register(operationsRoutes, { isReady: () => bus.isConnected, registry: metrics.registry });
 
-  app.get('/api/versions', async () => ({ versions: liveness.versions(Date.now()) }));
+  app.get('/api/versions', { schema: { response: { 200: VersionsResponse } } }, async () => ({ versions: liveness.versions(Date.now()) }));
 
-  app.get<{ Querystring: ComparisonQuery }>('/api/comparison', { schema: { querystring: ComparisonQuery } }, async (request, reply) => {
+  app.get<{ Querystring: ComparisonQuery }>('/api/comparison', { schema: { querystring: ComparisonQuery, response: { 200: Comparison } } }, async (request, reply) => {
     const { a, b } = request.query;
     const to = request.query.to ? at(request.query.to) : Date.now();
     const from = request.query.from ? at(request.query.from) : to - WEEK_MS;
     if (from >= to) return reply.code(400).send({ error: '"from" must be before "to"' });
-    const of = (version: string) => ({ version, answers: evidence.answers(version, from, to), ...evidence.outcomes(version, from, to) });
-    return {
-      window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-      ...evidence.needs(from, to),
-      ...judge(of(a), of(b)),
-      hourly: evidence.hourly(from, to).filter((h) => h.version === a || h.version === b),
-    };
+    return compareVersions(evidence, a, b, from, to);
   });
 
+  // The dashboard: one snapshot per interval for each question asked (window and pair), shared by every dashboard asking it.
+  const source = new DashboardSource(evidence, liveness);
+  const feed = new DashboardFeed((request) => JSON.stringify(source.snapshot(request, Date.now())), {
+    intervalMs: config.DASHBOARD_INTERVAL_MS,
+    onCount: (n) => counts.dashboards.set(n),
+    onError: (err) => log.error({ err }, 'could not make a dashboard snapshot'),
+  });
+  const requestOf = (query: DashboardQuery): DashboardRequest => ({ window: query.window ?? '5m', a: query.a, b: query.b });
+
+  app.get<{ Querystring: DashboardQuery }>('/api/dashboard', { schema: { querystring: DashboardQuery, response: { 200: DashboardSnapshot } } }, async (request, reply) => {
+    const json = feed.snapshot(requestOf(request.query));
+    if (json === undefined) return reply.code(503).send({ error: 'no snapshot could be made: see the monitor log' });
+    // Already JSON, made once for every dashboard asking the same: sent as it is.
+    return reply.type('application/json; charset=utf-8').send(json);
+  });
+
+  app.get<{ Querystring: DashboardQuery }>('/api/dashboard/stream', { schema: { querystring: DashboardQuery } }, (request, reply) => {
+    // Server-sent events: the response stays open, and the feed writes a snapshot to it every interval.
+    reply.hijack();
+    const res = reply.raw;
+    // The security headers set so far (Fastify does not send them for a hijacked reply), and the stream's own.
+    res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string | number | string[]>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no', // nginx: pass each event on as it comes
+    });
+    res.write('retry: 2000\n\n');
+    const remove = feed.add(requestOf(request.query), { send: (chunk) => res.write(chunk), end: () => res.end() });
+    res.on('close', remove);
+  });
+
+  await app.register(frontEnd, { root: config.WEB_ROOT, index: 'dashboard.html' });
+
   app.addHook('onReady', () => bus.start());
+  // Open event streams would keep the server from closing: end them first.
+  app.addHook('preClose', async () => feed.close());
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(pruner);
@@ -253,6 +292,6 @@ function scorer(customers: readonly CustomerProfile[]): Scorer {
 }
 
 /** A need as the monitor keeps it, from whichever message told of it: the need itself, or who won its race. */
-function needRow(conversationId: string, createdAt: string, said: { customerId: string; city: string; loyaltyTier: string; page: string }, channel: string): NeedRow {
-  return { conversationId, createdAt: Date.parse(createdAt), customerId: said.customerId, city: said.city, tier: said.loyaltyTier, page: said.page, channel };
+function needRow(conversationId: string, createdAt: string, said: { customerId: string; city: string; loyaltyTier: string; page: string }, channel: string, deadline?: string): NeedRow {
+  return { conversationId, createdAt: Date.parse(createdAt), customerId: said.customerId, city: said.city, tier: said.loyaltyTier, page: said.page, channel, deadlineAt: deadline === undefined ? null : Date.parse(deadline) };
 }

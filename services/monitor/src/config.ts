@@ -20,5 +20,9 @@ export const MonitorConfig = Type.Object({
    * gives way to the services that serve customers, and catches up from its queues.
    */
   NICENESS: Type.Integer({ default: 10, minimum: 0, maximum: 19 }),
+  /** The built front end, whose dashboard.html the monitor serves at / (npm run build puts it in dist/web). */
+  WEB_ROOT: Type.String({ default: 'dist/web' }),
+  /** How often the live dashboard's snapshot is made and pushed, while a dashboard is connected. */
+  DASHBOARD_INTERVAL_MS: Type.Integer({ default: 2000, minimum: 250, maximum: 60_000 }),
 });
 export type MonitorConfig = Static<typeof MonitorConfig>;

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Evidence, type AnswerRow, type NeedRow, type Scorer } from './evidence';
 
 const HOUR = 3600_000;
@@ -106,5 +107,68 @@ describe('the evidence database', () => {
     expect(evidence.counts()).toMatchObject({ needs: 1, answers: 2, hourly: 4 });
     expect(evidence.hourly(T0, T0 + 3 * HOUR)).toEqual(before);
     expect(before.find((h) => h.version === 'v2')).toMatchObject({ answers: 1, wins: 1, meanLatencyMs: 2, meanFitness: 20 });
+  });
+
+  it('gives the dashboard its timeline: first-hand valid answers, wins and clicks, each at the time of its need', () => {
+    evidence.record({
+      needs: [need('n1'), need('n2', T0 + 20_000), need('n3', T0 + HOUR)],
+      answers: [
+        answer('a1', 'n1', 'v1', T0 + 4),
+        answer('a1t', 'n1', 'v2', T0 + 9, { translated: true }),
+        answer('a2', 'n2', 'v2', T0 + 20_006, { shadow: true }),
+        answer('a2x', 'n2', 'v1', T0 + 20_007, { valid: false, error: 'broken', offer: null, offerId: null }),
+        answer('a3', 'n3', 'v1', T0 + HOUR + 1),
+      ],
+      served: [
+        { conversationId: 'n1', version: 'v1', answerId: 'a1', createdAt: T0 + 5, latencyMs: 4 },
+        { conversationId: 'n2', version: null, answerId: null, createdAt: T0 + 20_250, latencyMs: 250 },
+      ],
+      clicks: [{ conversationId: 'n1', version: 'v1', customerId: 'c-0001', createdAt: T0 + 900 }],
+    });
+    const timeline = evidence.timeline(T0, T0 + HOUR);
+    expect(timeline.answers).toEqual([
+      { needAt: T0, version: 'v1', latencyMs: 4, fitness: 10, shadow: false },
+      { needAt: T0 + 20_000, version: 'v2', latencyMs: 6, fitness: 20, shadow: true },
+    ]);
+    // The house ad is no version's win.
+    expect(timeline.wins).toEqual([{ needAt: T0, version: 'v1' }]);
+    expect(timeline.clicks).toEqual([{ needAt: T0, version: 'v1' }]);
+  });
+
+  it('gives the last races decided, newest first, with every answer to each', () => {
+    evidence.record({
+      needs: [{ ...need('n1'), deadlineAt: T0 + 250 }, need('n2', T0 + 1000), need('n3', T0 + 2000)],
+      answers: [answer('a1', 'n1', 'v1', T0 + 4), answer('a2', 'n1', 'v2', T0 + 6, { valid: false, error: 'broken', offer: null, offerId: null }), answer('b1', 'n2', 'v1', T0 + 1003)],
+      served: [
+        { conversationId: 'n1', version: 'v1', answerId: 'a1', createdAt: T0 + 5, latencyMs: 4 },
+        { conversationId: 'n2', version: null, answerId: null, createdAt: T0 + 1250, latencyMs: 250 },
+      ],
+      clicks: [],
+    });
+    // n3 is not decided yet: not a race to show.
+    const races = evidence.lastRaces(5);
+    expect(races.map((r) => r.conversationId)).toEqual(['n2', 'n1']);
+    expect(races[1]).toMatchObject({ needAt: T0, deadlineAt: T0 + 250, page: 'login', winner: 'v1', winningAnswerId: 'a1' });
+    expect(races[1]!.answers.map((a) => [a.messageId, a.valid])).toEqual(expect.arrayContaining([['a1', true], ['a2', false]]));
+    expect(races[0]).toMatchObject({ winner: null, deadlineAt: null, answers: [expect.objectContaining({ messageId: 'b1', createdAt: T0 + 1003 })] });
+    expect(evidence.lastRaces(1).map((r) => r.conversationId)).toEqual(['n2']);
+  });
+
+  it('learns the deadline of a need told of first by its ad served, when the need itself comes, and counts that once', () => {
+    evidence.record({ needs: [need('n1')], answers: [], served: [{ conversationId: 'n1', version: null, answerId: null, createdAt: T0 + 250, latencyMs: 250 }], clicks: [] });
+    expect(evidence.record({ needs: [{ ...need('n1'), deadlineAt: T0 + 250 }], answers: [], served: [], clicks: [] })).toBe(1);
+    expect(evidence.record({ needs: [{ ...need('n1'), deadlineAt: T0 + 250 }], answers: [], served: [], clicks: [] })).toBe(0);
+    expect(evidence.lastRaces(1)[0]!.deadlineAt).toBe(T0 + 250);
+  });
+
+  it('opens a database made before needs kept their deadline, and adds the column', () => {
+    evidence.close();
+    mkdirSync(join(dir, 'old'));
+    const old = new Database(join(dir, 'old', 'evidence.sqlite'));
+    old.exec('CREATE TABLE needs (conversation_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, customer_id TEXT NOT NULL, city TEXT NOT NULL, tier TEXT NOT NULL, page TEXT NOT NULL, channel TEXT NOT NULL) WITHOUT ROWID');
+    old.close();
+    evidence = new Evidence(join(dir, 'old'), scorer);
+    evidence.record({ needs: [{ ...need('n1'), deadlineAt: T0 + 250 }], answers: [], served: [{ conversationId: 'n1', version: null, answerId: null, createdAt: T0 + 250, latencyMs: 250 }], clicks: [] });
+    expect(evidence.lastRaces(1)[0]!.deadlineAt).toBe(T0 + 250);
   });
 });

@@ -19,6 +19,8 @@ export interface NeedRow {
   page: string;
   /** The channel it was first heard on, such as `ad.need.v1`. */
   channel: string;
+  /** When its race closes (ms since the epoch), if the need itself was heard: the ad served does not say. */
+  deadlineAt?: number | null;
 }
 
 /** One version's answer to a need, valid or not, first-hand or translated by the schema adapter. */
@@ -71,6 +73,50 @@ export interface AnswerFact {
   shadow: boolean;
 }
 
+/** A first-hand valid answer as the dashboard draws it, at the time of its need. */
+export interface TimelineAnswer {
+  needAt: number;
+  version: string;
+  latencyMs: number;
+  fitness: number | null;
+  shadow: boolean;
+}
+
+export interface VersionAt {
+  needAt: number;
+  version: string;
+}
+
+export interface Timeline {
+  answers: TimelineAnswer[];
+  /** Races won, by the version served. */
+  wins: VersionAt[];
+  /** Ads clicked, by the version that served them. */
+  clicks: VersionAt[];
+}
+
+/** One answer of a race, as recorded. */
+export interface RaceAnswerFact {
+  messageId: string;
+  version: string;
+  channel: string;
+  translated: boolean;
+  shadow: boolean;
+  createdAt: number | null;
+  valid: boolean;
+}
+
+/** A race decided: its need, who won (null: the house ad), and every answer to it. */
+export interface RaceFacts {
+  conversationId: string;
+  needAt: number;
+  deadlineAt: number | null;
+  page: string;
+  winner: string | null;
+  winningAnswerId: string | null;
+  answers: RaceAnswerFact[];
+}
+
 /** The per-hour totals of one version. */
 export interface HourTotals {
   hour: string;
@@ -96,7 +142,8 @@ CREATE TABLE IF NOT EXISTS needs (
   city TEXT NOT NULL,
   tier TEXT NOT NULL,
   page TEXT NOT NULL,
-  channel TEXT NOT NULL
+  channel TEXT NOT NULL,
+  deadline_at INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS needs_by_time ON needs (created_at);
 
@@ -117,6 +164,7 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 CREATE INDEX IF NOT EXISTS answers_by_conversation ON answers (conversation_id);
 CREATE INDEX IF NOT EXISTS answers_unscored ON answers (conversation_id) WHERE offer IS NOT NULL;
+CREATE INDEX IF NOT EXISTS answers_invalid ON answers (version, created_at) WHERE valid = 0;
 
 CREATE TABLE IF NOT EXISTS served (
   conversation_id TEXT PRIMARY KEY,
@@ -169,10 +217,18 @@ export class Evidence {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    // A database made before needs kept their deadline gets the column (null for the needs it holds).
+    if (!(this.db.pragma('table_info(needs)') as { name: string }[]).some((c) => c.name === 'deadline_at')) {
+      this.db.exec('ALTER TABLE needs ADD COLUMN deadline_at INTEGER');
+    }
     const db = this.db;
     const s = {
+      // A need told of first by its ad served learns its deadline when the need itself comes.
       need: db.prepare(
-        'INSERT OR IGNORE INTO needs (conversation_id, created_at, customer_id, city, tier, page, channel) VALUES (@conversationId, @createdAt, @customerId, @city, @tier, @page, @channel)',
+        `INSERT INTO needs (conversation_id, created_at, customer_id, city, tier, page, channel, deadline_at)
+         VALUES (@conversationId, @createdAt, @customerId, @city, @tier, @page, @channel, @deadlineAt)
+         ON CONFLICT (conversation_id) DO UPDATE SET deadline_at = excluded.deadline_at
+         WHERE needs.deadline_at IS NULL AND excluded.deadline_at IS NOT NULL`,
       ),
       answer: db.prepare(
         `INSERT OR IGNORE INTO answers (message_id, conversation_id, version, instance, channel, translated, shadow, created_at, valid, error, offer_id, offer)
@@ -187,12 +243,31 @@ export class Evidence {
          FROM answers a JOIN needs n ON n.conversation_id = a.conversation_id WHERE a.offer IS NOT NULL LIMIT 5000`,
       ),
       scored: db.prepare('UPDATE answers SET fitness = ?, offer = NULL WHERE message_id = ?'),
+      timelineAnswers: db.prepare(
+        `SELECT n.created_at AS needAt, a.version AS version, a.created_at - n.created_at AS latencyMs, a.fitness AS fitness, a.shadow AS shadow
+         FROM needs n JOIN answers a ON a.conversation_id = n.conversation_id
+         WHERE n.created_at >= ? AND n.created_at < ? AND a.translated = 0 AND a.valid = 1`,
+      ),
+      timelineWins: db.prepare(
+        `SELECT n.created_at AS needAt, s.version AS version FROM needs n JOIN served s ON s.conversation_id = n.conversation_id
+         WHERE n.created_at >= ? AND n.created_at < ? AND s.version IS NOT NULL`,
+      ),
+      timelineClicks: db.prepare(
+        'SELECT n.created_at AS needAt, c.version AS version FROM needs n JOIN clicks c ON c.conversation_id = n.conversation_id WHERE n.created_at >= ? AND n.created_at < ?',
+      ),
+      // The newest needs first, by their time index; those not yet decided are passed over.
+      lastServed: db.prepare(
+        `SELECT n.conversation_id AS conversationId, n.created_at AS needAt, n.deadline_at AS deadlineAt, n.page AS page,
+                s.version AS winner, s.answer_id AS winningAnswerId
+         FROM needs n JOIN served s ON s.conversation_id = n.conversation_id
+         ORDER BY n.created_at DESC LIMIT ?`,
+      ),
     };
     this.statements = s;
     const flag = (b: boolean) => (b ? 1 : 0);
     this.insertBatch = db.transaction((batch: Batch) => {
       let changes = 0;
-      for (const need of batch.needs) changes += s.need.run(need).changes;
+      for (const need of batch.needs) changes += s.need.run({ ...need, deadlineAt: need.deadlineAt ?? null }).changes;
       for (const a of batch.answers) changes += s.answer.run({ ...a, translated: flag(a.translated), shadow: flag(a.shadow), valid: flag(a.valid) }).changes;
       for (const served of batch.served) changes += s.served.run(served).changes;
       for (const click of batch.clicks) changes += s.click.run(click).changes;
@@ -347,6 +422,38 @@ export class Evidence {
       this.db.prepare('DELETE FROM answers WHERE created_at < ?').run(cutoff);
       return this.db.prepare('DELETE FROM needs WHERE created_at < ?').run(cutoff).changes;
     })();
+  }
+
+  /**
+   * What the dashboard draws of the needs made in [from, to), each fact with the time of its need:
+   * every version's first-hand valid answers, the races each version won, and the ads clicked.
+   * Read by the needs' time index, so a short window costs little.
+   */
+  timeline(from: number, to: number): Timeline {
+    const s = this.statements;
+    return {
+      answers: (s.timelineAnswers.all(from, to) as (Omit<TimelineAnswer, 'shadow'> & { shadow: number })[]).map((r) => ({ ...r, shadow: r.shadow === 1 })),
+      wins: s.timelineWins.all(from, to) as VersionAt[],
+      clicks: s.timelineClicks.all(from, to) as VersionAt[],
+    };
+  }
+
+  /** The last `limit` races decided (needs with an ad served), newest first, with every answer to each. */
+  lastRaces(limit: number): RaceFacts[] {
+    const races = this.statements.lastServed.all(limit) as Omit<RaceFacts, 'answers'>[];
+    if (races.length === 0) return [];
+    const answers = this.db
+      .prepare(
+        `SELECT conversation_id AS conversationId, message_id AS messageId, version, channel, translated, shadow, created_at AS createdAt, valid
+         FROM answers WHERE conversation_id IN (${races.map(() => '?').join(', ')})`,
+      )
+      .all(...races.map((r) => r.conversationId)) as (Omit<RaceAnswerFact, 'translated' | 'shadow' | 'valid'> & { conversationId: string; translated: number; shadow: number; valid: number })[];
+    return races.map((race) => ({
+      ...race,
+      answers: answers
+        .filter((a) => a.conversationId === race.conversationId)
+        .map(({ conversationId: _, ...a }) => ({ ...a, translated: a.translated === 1, shadow: a.shadow === 1, valid: a.valid === 1 })),
+    }));
   }
 
   /** How many rows each table holds: for metrics and tests. */

@@ -1,27 +1,10 @@
-import type { ServiceHeartbeatV1 } from '@ad-race/contracts';
+import type { ServiceHeartbeatV1, VersionAlive } from '@ad-race/contracts';
 
 /** An instance's heartbeats are missed this many times over before it counts as gone. */
 export const MISSED_HEARTBEATS = 3;
 
-export interface InstanceState {
-  instance: string;
-  lastSeen: string;
-  reads: string[];
-  writes: string[];
-}
-
-/** A service version as the monitor sees it: alive while at least one of its instances is. */
-export interface VersionState {
-  service: string;
-  version: string;
-  shadow: boolean;
-  alive: boolean;
-  instances: InstanceState[];
-  /** The message versions its instances read and write. */
-  reads: string[];
-  writes: string[];
-  lastSeen: string;
-}
+/** A service version as the monitor sees it (the schema of GET /api/versions): alive while at least one of its instances is. */
+export type VersionState = VersionAlive;
 
 interface Heard {
   heartbeat: ServiceHeartbeatV1;

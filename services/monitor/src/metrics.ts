@@ -1,7 +1,7 @@
 import type { Metrics } from '@ad-race/service-runtime';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
-/** What the monitor counts: messages recorded by channel, batches written, versions alive. */
+/** What the monitor counts: messages recorded by channel, batches written, versions alive, dashboards connected. */
 export function monitorMetrics({ registry }: Metrics) {
   return {
     recorded: new Counter({
@@ -22,6 +22,11 @@ export function monitorMetrics({ registry }: Metrics) {
       registers: [registry],
     }),
     batchRows: new Counter({ name: 'ad_race_monitor_rows_written_total', help: 'Rows written to the evidence database', registers: [registry] }),
+    dashboards: new Gauge({
+      name: 'ad_race_monitor_dashboards_connected',
+      help: 'Dashboards connected to the live feed (server-sent events)',
+      registers: [registry],
+    }),
     instancesAlive: new Gauge({
       name: 'ad_race_monitor_instances_alive',
       help: 'Instances of each service version alive, from their heartbeats',
