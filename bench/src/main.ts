@@ -32,6 +32,8 @@ const P99_LIMIT_MS = 50;
 const CUSTOMER_COUNT = 64;
 const FLOOR_ROUND_TRIPS = 5000;
 const NEED_SIZE_BYTES = 420; // about the size of an ad.need
+/** How many dashboards are open while the monitor's cost of its live updates is measured. */
+const DASHBOARDS = 5;
 
 /** A child process of this benchmark that says "ready" on its stdout when it is, and ends when the benchmark does. */
 async function child(...args: string[]): Promise<ChildProcess> {
@@ -149,10 +151,40 @@ interface MonitorStep {
   endBacklog: number;
   rowsPerS: number;
   cpuPercent: number;
+  /** Dashboards open during the step, and the updates they received. */
+  dashboards: number;
+  dashboardUpdates: number;
+}
+
+/**
+ * Dashboards, as a browser opens them: each reads the monitor's live stream of
+ * server-sent events until closed. Counts the updates they received, so a
+ * figure "with dashboards" is one where they really were fed.
+ */
+function openDashboards(monitorUrl: string, count: number): { updates(): number; close(): Promise<void> } {
+  const controller = new AbortController();
+  let updates = 0;
+  const readers = Array.from({ length: count }, async () => {
+    try {
+      const res = await fetch(`${monitorUrl}/api/dashboard/stream`, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
+      if (!res.ok || !res.body) throw new Error(`the dashboard stream answered ${res.status}`);
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body) updates += (decoder.decode(chunk as Uint8Array, { stream: true }).match(/^data:/gm) ?? []).length;
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+    }
+  });
+  return {
+    updates: () => updates,
+    close: async () => {
+      controller.abort();
+      await Promise.all(readers);
+    },
+  };
 }
 
 /** Runs one step while watching the monitor: the backlog of its durable queues every 200 ms, the rows it wrote. */
-async function watchMonitor(probe: BusProbe, stack: RunningStack, run: () => Promise<StepResult>): Promise<MonitorStep> {
+async function watchMonitor(probe: BusProbe, stack: RunningStack, run: () => Promise<StepResult>, dashboards = 0): Promise<MonitorStep> {
   const queues = MESSAGES.filter((m) => m !== serviceHeartbeatV1);
   const backlog = async () => (await Promise.all(queues.map((q) => probe.queueDepth(q, 'monitor')))).reduce((a, b) => a + b, 0);
   const rows = async () => metricValue(await (await fetch(`${stack.urlOf('monitor')}/metrics`)).text(), 'ad_race_monitor_rows_written_total');
@@ -164,15 +196,18 @@ async function watchMonitor(probe: BusProbe, stack: RunningStack, run: () => Pro
       await new Promise((r) => setTimeout(r, 200));
     }
   })();
+  const open = openDashboards(stack.urlOf('monitor'), dashboards);
   const rowsBefore = await rows();
   const started = performance.now();
   const step = await run();
   const seconds = (performance.now() - started) / 1000;
   const rowsPerS = Math.round(((await rows()) - rowsBefore) / seconds);
+  const dashboardUpdates = open.updates();
+  await open.close();
   watching = false;
   await watcher;
   const cpu = Math.round(((step.cpuPerAdUs['monitor'] ?? 0) * step.achievedPerS) / 1e4);
-  return { step, maxBacklog, endBacklog: await backlog(), rowsPerS, cpuPercent: cpu };
+  return { step, maxBacklog, endBacklog: await backlog(), rowsPerS, cpuPercent: cpu, dashboards, dashboardUpdates };
 }
 
 const spread = (values: number[]) => `${ms(Math.min(...values))} to ${ms(Math.max(...values))}`;
@@ -233,8 +268,10 @@ async function main() {
       overload.push({ factor, step });
     }
     const atFixed = await watchMonitor(ns.probe, stack, () => run(FIXED_LOAD_PER_S, 5000));
+    // What the dashboards' live updates cost the monitor: the same step with them open.
+    const withDashboards = await watchMonitor(ns.probe, stack, () => run(FIXED_LOAD_PER_S, 5000), DASHBOARDS);
     const atTop = best ? await watchMonitor(ns.probe, stack, () => run(best.offeredPerS, 5000)) : undefined;
-    report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best, overload, unmonitored, monitor: { atFixed, atTop } });
+    report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best, overload, unmonitored, monitor: { atFixed, withDashboards, atTop } });
   });
   await ns.cleanup();
 }
@@ -250,7 +287,7 @@ interface Results {
   best: (StepResult & { passed: boolean }) | undefined;
   overload: { factor: number; step: StepResult }[];
   unmonitored: { median: StepResult; all: StepResult[] };
-  monitor: { atFixed: MonitorStep; atTop: MonitorStep | undefined };
+  monitor: { atFixed: MonitorStep; withDashboards: MonitorStep; atTop: MonitorStep | undefined };
 }
 
 function report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best, overload, unmonitored, monitor }: Results) {
@@ -328,11 +365,17 @@ function report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best
   console.log(line(['race with the monitor', race.race.n, ms(race.race.p50), ms(race.race.p99), ''], aw));
   console.log(`  p50s of the ${REPEATS} repeats: without ${spread(unmonitored.all.map((s) => s.race.p50))} ms, with ${spread(fixed.all.map((s) => s.race.p50))} ms`);
   console.log(`  with the monitor, the race's p50 is ${monitorCost.toFixed(2)}x, its p99 ${(race.race.p99 / watched.p99).toFixed(2)}x (target: within 1.10x)`);
-  const mw = [28, 10, 12, 12, 11, 10];
-  console.log(line(['monitor at', 'ads/s', 'backlog max', 'backlog end', 'rows/s', 'CPU %'], mw));
-  for (const [label, m] of [['the fixed load', monitor.atFixed], ['the highest passing load', monitor.atTop]] as const) {
-    if (m) console.log(line([label, m.step.achievedPerS, m.maxBacklog, m.endBacklog, m.rowsPerS, m.cpuPercent], mw));
+  const mw = [36, 10, 12, 12, 11, 10, 18];
+  console.log(line(['monitor at', 'ads/s', 'backlog max', 'backlog end', 'rows/s', 'CPU %', 'dashboard updates'], mw));
+  const monitorSteps = [
+    ['the fixed load', monitor.atFixed],
+    [`the fixed load, ${DASHBOARDS} dashboards open`, monitor.withDashboards],
+    ['the highest passing load', monitor.atTop],
+  ] as const;
+  for (const [label, m] of monitorSteps) {
+    if (m) console.log(line([label, m.step.achievedPerS, m.maxBacklog, m.endBacklog, m.rowsPerS, m.cpuPercent, m.dashboards ? m.dashboardUpdates : '-'], mw));
   }
+  console.log(`  ${DASHBOARDS} dashboards cost the monitor ${monitor.withDashboards.cpuPercent - monitor.atFixed.cpuPercent} points of one core at ${FIXED_LOAD_PER_S} ads/s`);
 
   console.log(
     JSON.stringify({
@@ -367,6 +410,8 @@ function report({ echo, shape, shapeFixed, shapeBest, direct, fixed, steps, best
       monitor_backlog_end_at_top: monitor.atTop?.endBacklog ?? null,
       monitor_rows_per_s_at_top: monitor.atTop?.rowsPerS ?? null,
       monitor_cpu_percent_at_top: monitor.atTop?.cpuPercent ?? null,
+      monitor_cpu_percent_at_fixed: monitor.atFixed.cpuPercent,
+      monitor_cpu_percent_at_fixed_with_dashboards: monitor.withDashboards.cpuPercent,
       cores: cpus().length,
     }),
   );
