@@ -3,7 +3,7 @@
 // user meets it: log in as anna, get an ad from an ad service over the
 // WebSocket, see ads-v2 answer through the schema adapter and ads-v3 answer in
 // shadow (never served), see the monitor know the three versions alive and
-// compare v1 with v2, stop the ads-v2 container and then the adapter's, and
+// compare v1 with v2, serve the dashboard, stop the ads-v2 container and then the adapter's, and
 // still get ads (from v1). On the broker: every service is connected as its
 // own user, and the broker refuses ads-v1's user what is not its to do.
 // Usage: node .ci/compose-smoke.mjs <web url> <command that stops the service named after it>
@@ -184,6 +184,19 @@ async function main() {
     compared,
     comparison ? `${comparison.verdict} (${comparison.a.answers} answers from v1, ${comparison.b.answers} from v2): ${comparison.summary}` : 'no comparison',
   );
+  // The dashboard: served by the monitor under the page's CSP, its snapshot, and the page's link to it.
+  const dashboard = await fetch(`${monitor}/`);
+  check(
+    'the monitor serves the dashboard under a strict Content-Security-Policy',
+    dashboard.ok && (await dashboard.text()).includes('dashboard') && /script-src 'self'/.test(dashboard.headers.get('content-security-policy') ?? ''),
+    `${dashboard.status}`,
+  );
+  const snapshot = await getJson(`${monitor}/api/dashboard?window=5m`);
+  check('the dashboard snapshot lists the versions alive and a verdict', snapshot?.versions?.length >= 3 && !!snapshot?.comparison?.verdict, snapshot ? `${snapshot.versions.length} versions, verdict ${snapshot.comparison?.verdict}` : 'no snapshot');
+  const link = await fetch(`${base}/dashboard`, { redirect: 'manual' });
+  const location = link.headers.get('location') ?? '';
+  check("the page's Dashboard link leads to the monitor's published port", link.status === 302 && location.endsWith(`:${new URL(monitor).port}/`), `${link.status} ${location}`);
+
   const v3 = await getJson(`${monitor}/api/comparison?a=v2&b=v3`);
   check('the monitor records v3 as a shadow that never wins', v3?.b?.answers > 0 && v3.b.shadow === true && v3.b.wins === 0, v3?.b ? `${v3.b.answers} answers, shadow ${v3.b.shadow}, ${v3.b.wins} wins` : 'no comparison');
 

@@ -76,7 +76,8 @@ timing "docker-compose up (RabbitMQ healthy, services started)"
 
 health="podman inspect --format '{{.Name}} {{.State.Health.Status}}' \$(podman ps -q --filter label=com.docker.compose.project=$project)"
 # The broker as ads-v1's user and the management API as the administrator: the compose file's demo passwords.
-node .ci/compose-smoke.mjs "http://127.0.0.1:$WEB_PORT" "docker-compose -p $project stop" "$health" "http://127.0.0.1:$ADS_V2_PORT" \
+# Services are stopped as a speaker would, with the stage controls (npm run stage -- --compose stop <service>).
+node .ci/compose-smoke.mjs "http://127.0.0.1:$WEB_PORT" "env COMPOSE_PROJECT_NAME=$project node tools/stage.mjs --compose stop" "$health" "http://127.0.0.1:$ADS_V2_PORT" \
   "http://127.0.0.1:$MONITOR_PORT" "amqp://ads-v1:${ADS_V1_BROKER_PASSWORD:-ads-v1-dev}@127.0.0.1:$RABBITMQ_PORT" \
   "http://${RABBITMQ_USER:-ad-race}:${RABBITMQ_PASSWORD:-ad-race}@127.0.0.1:$RABBITMQ_MANAGEMENT_PORT"
 status=$?
