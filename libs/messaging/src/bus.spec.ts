@@ -1,6 +1,8 @@
 import { adNeedV1, adNeedV2, adSolutionV1, createAdNeedV1, createAdNeedV2, type AdNeedV1, type AdNeedV2 } from '@ad-race/contracts';
-import { Collector, eventually, openTestNamespace, silentLogger, sleep } from '@ad-race/testing';
-import { Bus, MessageRejected, type BusOptions, type MessageMeta, type Subscription } from './bus';
+import { Collector, eventually, freePort, openTestNamespace, silentLogger, sleep } from '@ad-race/testing';
+import { connect as connectAmqp, type Channel, type GetMessage } from 'amqplib';
+import { connect as connectTcp, createServer, type AddressInfo, type Socket } from 'node:net';
+import { Bus, MessageRejected, type BusLogger, type BusOptions, type MessageMeta, type Subscription } from './bus';
 
 const web = { service: 'web', version: '1.0.0', instance: 'web-test' };
 const payload = { customerId: 'c-0001', city: 'Amsterdam', loyaltyTier: 'gold' as const, page: 'login' };
@@ -250,5 +252,218 @@ describe('the bus, against the real broker', () => {
     await bus.close();
     expect(finished).toEqual([need.id]);
     expect(bus.isConnected).toBe(false);
+  });
+});
+
+/** What a bus logged, for a test to read. */
+function recordingLogger(): BusLogger & { lines: Collector<{ level: string; msg: string | undefined; obj: Record<string, unknown> }> } {
+  const lines: Collector<{ level: string; msg: string | undefined; obj: Record<string, unknown> }> = new Collector();
+  const at = (level: string) => (obj: object, msg?: string) => lines.push({ level, msg, obj: obj as Record<string, unknown> });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** The URL with another port: the same broker, or nothing, at another address. */
+function atPort(url: string, port: number): string {
+  const other = new URL(url);
+  other.port = String(port);
+  return other.href;
+}
+
+/**
+ * Another address of the broker: a TCP relay on a port of its own, which
+ * counts the connections made through it and can cut them all, as a node's
+ * going away cuts its clients' connections.
+ */
+async function relayTo(url: string) {
+  const broker = new URL(url);
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createServer((client) => {
+    connections++;
+    const upstream = connectTcp({ host: broker.hostname.replace(/^\[|\]$/g, ''), port: Number(broker.port || 5672) });
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: atPort(url, port),
+    get connections() {
+      return connections;
+    },
+    /** Cuts every connection through the relay; it takes new ones still. */
+    cut() {
+      for (const socket of sockets) socket.destroy();
+    },
+    async close() {
+      this.cut();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('the bus on the nodes of a cluster, against the real broker', () => {
+  let ns: Awaited<ReturnType<typeof openTestNamespace>>;
+  const buses: Bus[] = [];
+  const relays: Awaited<ReturnType<typeof relayTo>>[] = [];
+
+  beforeEach(async () => {
+    ns = await openTestNamespace('bus-nodes');
+    ns.willUseSharedQueue(adNeedV1, 'ads-v1');
+  });
+
+  afterEach(async () => {
+    await Promise.all(buses.splice(0).map((b) => b.close()));
+    await Promise.all(relays.splice(0).map((r) => r.close()));
+    await ns.cleanup();
+  });
+
+  /** Starts a bus on `url` that reads needs into `heard`; resolves once it has connected (within a few attempts). */
+  async function startOn(url: string, heard: Collector<AdNeedV1>, options: Partial<BusOptions> = {}) {
+    const bus = new Bus({ url, namespace: ns.namespace, instance: 'ads-1', logger: silentLogger, publishes: [adNeedV1], ...options });
+    bus.subscribe({ contract: adNeedV1, queue: { kind: 'shared', group: 'ads-v1' }, handle: (message) => heard.push(message) });
+    buses.push(bus);
+    await bus.start();
+    await eventually(() => bus.isConnected, 4_000, 'the bus connected');
+    return bus;
+  }
+
+  const label = (url: string) => url.replace(/^(amqps?:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
+
+  it('connects through the second address when the first refuses, and says which it uses, its password hidden', async () => {
+    const refusing = atPort(ns.url, await freePort());
+    const logger = recordingLogger();
+    const heard: Collector<AdNeedV1> = new Collector();
+    const bus = await startOn(`${refusing},${ns.url}`, heard, { logger });
+
+    const need = createAdNeedV1(web, payload, 5_000);
+    await bus.publish(adNeedV1, need);
+    expect((await heard.waitFor(1)).map((m) => m.id)).toEqual([need.id]);
+    const said = logger.lines.items.filter((l) => l.msg?.includes('message broker')).map((l) => [l.msg, l.obj['broker']]);
+    expect(said).toEqual([
+      ['could not connect to the message broker', label(refusing)],
+      ['connected to the message broker', label(ns.url)],
+    ]);
+    expect(JSON.stringify(logger.lines.items)).not.toMatch(/guest:guest@/);
+  });
+
+  it('reconnects through the next address when its connection is lost, and goes on handling what is published', async () => {
+    const first = await relayTo(ns.url);
+    const second = await relayTo(ns.url);
+    relays.push(first, second);
+    const changes: boolean[] = [];
+    const heard: Collector<AdNeedV1> = new Collector();
+    const bus = await startOn(`${first.url},${second.url}`, heard, { hooks: { connectionChanged: (connected) => changes.push(connected) } });
+    expect([first.connections, second.connections]).toEqual([1, 0]);
+
+    // The first address still takes connections: the bus goes to the second because it is next.
+    first.cut();
+    await eventually(() => changes.length >= 3, 5_000, 'a reconnect');
+    expect(changes).toEqual([true, false, true]);
+    expect([first.connections, second.connections]).toEqual([1, 1]);
+
+    const need = createAdNeedV1(web, payload, 5_000);
+    await bus.publish(adNeedV1, need);
+    expect((await heard.waitFor(1)).map((m) => m.id)).toEqual([need.id]);
+  });
+});
+
+/**
+ * Whether a queue counts redeliveries, as quorum queues do (and classic ones
+ * do not): takes its first message, hands it back, and looks at it again.
+ * Tells a queue's type over AMQP, without the management plugin.
+ */
+async function countsRedeliveries(channel: Channel, queue: string): Promise<boolean> {
+  const first = await channel.get(queue, { noAck: false });
+  if (!first) throw new Error(`${queue} is empty`);
+  channel.nack(first, false, true);
+  const again: GetMessage[] = [];
+  await eventually(
+    async () => {
+      const message = await channel.get(queue, { noAck: false });
+      if (message) again.push(message);
+      return again.length > 0;
+    },
+    3_000,
+    `the message back in ${queue}`,
+  );
+  channel.nack(again[0]!, false, true);
+  return again[0]!.properties.headers?.['x-delivery-count'] !== undefined;
+}
+
+describe('the bus with quorum queues for what must survive a node, against the real broker', () => {
+  let ns: Awaited<ReturnType<typeof openTestNamespace>>;
+  const buses: Bus[] = [];
+
+  beforeEach(async () => {
+    // The probe declares the dead letters too: as a quorum queue, as the services of this namespace do.
+    ns = await openTestNamespace('bus-quorum', undefined, 'quorum');
+    ns.willUseSharedQueue(adNeedV1, 'monitor'); // a durable queue is named as a shared one
+  });
+
+  afterEach(async () => {
+    await Promise.all(buses.splice(0).map((b) => b.close()));
+    await ns.cleanup();
+  });
+
+  async function started(bus: Bus): Promise<Bus> {
+    buses.push(bus);
+    await bus.start();
+    await eventually(() => bus.isConnected, 4_000, 'the bus connected');
+    return bus;
+  }
+
+  it('declares the dead letters and a durable queue as quorum queues, which keep what they are given as classic ones did', async () => {
+    const options = { url: ns.url, namespace: ns.namespace, logger: silentLogger, durableQueueType: 'quorum' as const };
+    const queue = { kind: 'durable', group: 'monitor', maxLength: 2 } as const;
+    const durableQueue = `${ns.namespace}.ad.need.v1.monitor`;
+
+    // A listener declares its durable queue, and goes away.
+    const gone = new Bus({ ...options, instance: 'monitor-1' });
+    gone.subscribe({ contract: adNeedV1, queue, handle: () => undefined });
+    await started(gone);
+    await gone.close();
+
+    // While it is away, its queue keeps the newest two of three needs: the oldest goes first.
+    const web1 = await started(new Bus({ ...options, instance: 'web-1', publishes: [adNeedV1] }));
+    const needs = [0, 1, 2].map(() => createAdNeedV1(web, payload, 60_000));
+    for (const need of needs) await web1.publish(adNeedV1, need);
+    await eventually(async () => (await ns.probe.queueDepth(adNeedV1, 'monitor')) === 2, 3_000, 'two needs kept');
+
+    const model = await connectAmqp(ns.url);
+    try {
+      const channel = await model.createChannel();
+      expect(await countsRedeliveries(channel, durableQueue)).toBe(true);
+
+      // Back, the listener gets those two, and refuses one: it is kept in the dead letters.
+      const heard: Collector<AdNeedV1> = new Collector();
+      const back = new Bus({ ...options, instance: 'monitor-2' });
+      back.subscribe({
+        contract: adNeedV1,
+        queue,
+        handle: (message) => {
+          heard.push(message);
+          if (message.id === needs[1]!.id) throw new MessageRejected('not this one');
+        },
+      });
+      await started(back);
+      expect((await heard.waitFor(2)).map((m) => m.id).sort()).toEqual([needs[1]!.id, needs[2]!.id].sort());
+      await eventually(async () => (await ns.probe.deadLetterDepth()) === 1, 3_000, 'a dead letter');
+      expect(await countsRedeliveries(channel, `${ns.namespace}.dead-letters`)).toBe(true);
+      expect(await ns.probe.takeDeadLetters(1)).toMatchObject([{ messageId: needs[1]!.id, reason: 'not this one', queue: durableQueue }]);
+      await channel.close();
+    } finally {
+      await model.close();
+    }
   });
 });

@@ -2,8 +2,9 @@ import { conversationOf, type Envelope, type MessageContract } from '@ad-race/co
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options, type RecoveringChannelModel } from 'amqplib';
 import { performance } from 'node:perf_hooks';
 import { Acknowledger, type Delivery } from './acknowledger';
+import { nextBroker, parseBrokerUrls, type BrokerAddress } from './brokers';
 import { coalesceWrites } from './coalesce-writes';
-import { Topology, type QueueKind } from './topology';
+import { Topology, type DurableQueueType, type QueueKind } from './topology';
 
 /** The logging the bus needs: pino's shape, so a service passes its own logger. */
 export interface BusLogger {
@@ -79,7 +80,14 @@ export interface BusHooks {
 }
 
 export interface BusOptions {
+  /**
+   * The broker: an amqp(s) URL, or a comma-separated list of them, the nodes
+   * of one cluster. The bus connects to the first; when a connection is
+   * refused or lost, the next attempt goes to the next node, round robin.
+   */
   url: string;
+  /** The type of the dead-letter queue and the `durable` queues: `quorum` on a cluster. Default `classic`. */
+  durableQueueType?: DurableQueueType;
   /** Prefix of every exchange and queue, so several stacks can share one broker. */
   namespace: string;
   /** This process: names its own queues and its connection in the management UI. */
@@ -127,13 +135,20 @@ export class TryAgainLater extends Error {
 }
 
 const MAX_REASON_LENGTH = 1000;
+/**
+ * How long one attempt may take to open a connection: a node that is gone
+ * without refusing (its address unreachable, its packets dropped) costs this
+ * long before the next node is tried, rather than the system's TCP timeout (minutes).
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * The connection to RabbitMQ: the only code in ad-race that uses amqplib.
  *
  * Subscribe first, then start(). The connection recovers by itself (amqplib's
- * built-in recovery); `setup` declares the whole topology and starts every
- * consumer again after each reconnect. Publishing uses a confirm channel: a
+ * built-in recovery), going round the nodes of a cluster when given several;
+ * `setup` declares the whole topology and starts every consumer again after
+ * each reconnect. Publishing uses a confirm channel: a
  * publish resolves once the broker has the message. Consumers acknowledge
  * manually, after their handler is done.
  */
@@ -144,6 +159,9 @@ export class Bus {
   private readonly prefetch: number;
   private readonly hooks: BusHooks;
   private readonly log: BusLogger;
+  /** The broker's nodes, and the one the current (or next) attempt connects to. */
+  private readonly brokers: BrokerAddress[];
+  private broker = 0;
   private connection: RecoveringChannelModel | null = null;
   private model: ChannelModel | null = null;
   private publisher: ConfirmChannel | null = null;
@@ -160,7 +178,8 @@ export class Bus {
   writesCoalesced = false;
 
   constructor(private readonly options: BusOptions) {
-    this.topology = new Topology(options.namespace, options.instance);
+    this.brokers = parseBrokerUrls(options.url);
+    this.topology = new Topology(options.namespace, options.instance, options.durableQueueType);
     this.publishes = new Set(options.publishes ?? []);
     this.prefetch = options.prefetch ?? 200;
     this.hooks = options.hooks ?? {};
@@ -179,9 +198,16 @@ export class Bus {
   /** Starts connecting and returns at once; the bus keeps (re)connecting until close(). */
   async start(): Promise<void> {
     if (this.connection) return;
-    const connection = await connect(this.options.url, {
+    // amqplib's recovery (pinned at 2.3.1) reconnects to the one url given to connect(), but reads
+    // it afresh on every attempt: channel_api.js hands that same value to lib/connect.js, which
+    // reads an object's fields (host, port, credentials, ...) as each attempt starts. So the bus
+    // gives it an object of its own and, whenever recovery schedules an attempt (after a refused,
+    // failed or lost connection), points it at the next node: each attempt has its own address.
+    const address: Options.Connect = { ...this.brokers[0]!.connect };
+    const connection = await connect(address, {
       clientProperties: { connection_name: this.options.instance },
       noDelay: true, // a need is worthless in 250 ms: never let Nagle's algorithm hold a frame back
+      timeout: CONNECT_TIMEOUT_MS, // until the connection is open (amqplib then turns the socket's timeout off)
       recovery: {
         initialDelay: 100,
         // Retries at most 2 s apart: once the broker is back, every service is ready within a
@@ -193,19 +219,28 @@ export class Bus {
       },
     });
     this.connection = connection;
+    connection.on('reconnect-scheduled', () => {
+      this.broker = nextBroker(this.broker, this.brokers.length);
+      aim(address, this.brokers[this.broker]!.connect);
+    });
     connection.on('connect', () => {
-      this.log.info({ namespace: this.options.namespace }, 'connected to the message broker');
+      this.log.info({ namespace: this.options.namespace, broker: this.brokerLabel }, 'connected to the message broker');
       this.hooks.connectionChanged?.(true);
       for (const resolve of this.connectWaiters.splice(0)) resolve();
     });
     connection.on('disconnect', (err: Error) => {
-      this.log.warn({ err: err.message }, 'lost the message broker; reconnecting');
+      this.log.warn({ err: err.message, broker: this.brokerLabel }, 'lost the message broker; reconnecting');
       this.hooks.connectionChanged?.(false);
     });
-    connection.on('connect-failed', (err: Error) => this.log.warn({ err: err.message }, 'could not connect to the message broker'));
+    connection.on('connect-failed', (err: Error) => this.log.warn({ err: err.message, broker: this.brokerLabel }, 'could not connect to the message broker'));
     // Connection errors are logged by setup's listener on the connection itself; recovery passes them on here too.
     connection.on('error', () => undefined);
     connection.on('blocked', (reason: string) => this.log.warn({ reason }, 'the broker blocked publishing'));
+  }
+
+  /** The node the bus is connected to (or trying next), as logs name it: its password hidden. */
+  private get brokerLabel(): string {
+    return this.brokers[this.broker]!.label;
   }
 
   /** Resolves when the bus is connected and every consumer is running. */
@@ -427,6 +462,12 @@ export class Bus {
       });
     });
   }
+}
+
+/** Points the address amqplib reads at another node: every field replaced, none left over from the last. */
+function aim(address: Options.Connect, at: Options.Connect): void {
+  for (const key of Object.keys(address) as (keyof Options.Connect)[]) delete address[key];
+  Object.assign(address, at);
 }
 
 function header(msg: ConsumeMessage, name: string): string | undefined {

@@ -15,6 +15,29 @@ import type { Channel, Options } from 'amqplib';
  */
 export type QueueKind = { kind: 'shared'; group: string } | { kind: 'per-instance' } | { kind: 'durable'; group: string; maxLength: number };
 
+/**
+ * The type of the queues whose contents must survive: the dead letters and
+ * every `durable` queue. `classic` lives on one node (a single broker's only
+ * choice); `quorum` is replicated over the nodes of a cluster (Raft), so its
+ * contents survive the loss of a minority of them, and a durable classic
+ * queue would be unusable while its one node is down.
+ *
+ * RabbitMQ (3.10 and later: checked on 3.10.8) keeps every argument those
+ * queues use for a quorum queue, with the same meaning: `x-max-length` with `x-overflow:
+ * drop-head` (the oldest go first), `x-expires`, and each message's own TTL
+ * (its deadline). A quorum queue keeps every message on disk, persistent or
+ * not, and counts redeliveries (`x-delivery-count`); RabbitMQ 4 drops a
+ * message handed back more than 20 times by default.
+ *
+ * A queue's type is fixed when it is first declared: declaring an existing
+ * queue with the other type fails (PRECONDITION_FAILED, inequivalent arg
+ * 'x-queue-type'), and every process of a namespace declares the dead
+ * letters, so all must agree. Switching a namespace means deleting its dead
+ * letters and durable queues first (their contents with them), or moving to
+ * a new namespace.
+ */
+export type DurableQueueType = 'classic' | 'quorum';
+
 /** How long an unused shared queue (a version nobody runs any more) stays in the broker. */
 const SHARED_QUEUE_EXPIRES_MS = 10 * 60_000;
 /** Bounds on what a queue can hold if its consumers stop: oldest messages go first. */
@@ -32,6 +55,7 @@ export class Topology {
   constructor(
     readonly namespace: string,
     private readonly instance: string,
+    private readonly durableQueueType: DurableQueueType = 'classic',
   ) {}
 
   exchange(channel: string): string {
@@ -52,30 +76,40 @@ export class Topology {
   async declareExchanges(ch: Channel, channels: Iterable<string>): Promise<void> {
     for (const channel of channels) await ch.assertExchange(this.exchange(channel), 'fanout', { durable: true });
     await ch.assertExchange(this.deadLetters, 'fanout', { durable: true });
-    await ch.assertQueue(this.deadLetters, { durable: true, arguments: { 'x-max-length': DEAD_LETTER_MAX_LENGTH } });
+    await ch.assertQueue(this.deadLetters, lasting(this.durableQueueType, { 'x-max-length': DEAD_LETTER_MAX_LENGTH }));
     await ch.bindQueue(this.deadLetters, this.deadLetters, '');
   }
 
   /** Declares a subscription's queue and binds it to its channel's exchange. Returns the queue name. */
   async declareQueue(ch: Channel, channel: string, kind: QueueKind, connection: number): Promise<string> {
     const name = this.queue(channel, kind, connection);
-    await ch.assertQueue(name, queueOptions(kind));
+    await ch.assertQueue(name, queueOptions(kind, this.durableQueueType));
     await ch.bindQueue(name, this.exchange(channel), '');
     return name;
   }
 }
 
-function queueOptions(kind: QueueKind): Options.AssertQueue {
+function queueOptions(kind: QueueKind, durableQueueType: DurableQueueType): Options.AssertQueue {
   switch (kind.kind) {
     case 'shared':
       // What waits here is worthless within a second (a need has a deadline), so
-      // nothing is kept on disk; an unused queue expires.
+      // nothing is kept on disk; an unused queue expires. Always classic: a need is
+      // worth less than what replicating it to a majority of nodes costs in time, and
+      // when its node goes, the queue goes with it (it is not durable) and the
+      // replicas declare it again on the node they reconnect to.
       return { durable: false, arguments: { 'x-expires': SHARED_QUEUE_EXPIRES_MS, 'x-max-length': SHARED_QUEUE_MAX_LENGTH } };
     case 'durable':
       // Survives its consumers and the broker; bounded, dropping the oldest first, so a
       // listener that is gone for long cannot fill the broker.
-      return { durable: true, arguments: { 'x-expires': DURABLE_QUEUE_EXPIRES_MS, 'x-max-length': kind.maxLength, 'x-overflow': 'drop-head' } };
+      return lasting(durableQueueType, { 'x-expires': DURABLE_QUEUE_EXPIRES_MS, 'x-max-length': kind.maxLength, 'x-overflow': 'drop-head' });
     case 'per-instance':
+      // Always classic: a quorum queue cannot be exclusive, and this one dies with its connection anyway.
       return { exclusive: true, autoDelete: true, durable: false };
   }
+}
+
+/** A queue that outlives its consumers and the broker's restarts, of the type the namespace uses for them. */
+function lasting(type: DurableQueueType, args: Record<string, unknown>): Options.AssertQueue {
+  // Classic queues are declared without x-queue-type, exactly as before there was a choice.
+  return { durable: true, arguments: type === 'quorum' ? { ...args, 'x-queue-type': 'quorum' } : args };
 }

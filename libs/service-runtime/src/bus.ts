@@ -1,12 +1,15 @@
 import { createServiceHeartbeatV1, serviceHeartbeatV1, type MessageContract, type ServiceHeartbeatV1 } from '@ad-race/contracts';
-import { Bus, type BusOptions } from '@ad-race/messaging';
+import { Bus, type BusOptions, type DurableQueueType } from '@ad-race/messaging';
 import type { ServiceIdentity } from './identity';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
 export interface ServiceBusOptions {
+  /** The broker's URL, or its cluster's nodes' URLs, comma-separated (AMQP_URL). */
   url: string;
   namespace: string;
+  /** The type of the dead letters and durable queues (DURABLE_QUEUE_TYPE): the same for every service of a namespace. */
+  durableQueueType: DurableQueueType;
   identity: ServiceIdentity;
   logger: Logger;
   metrics: Metrics;
@@ -33,6 +36,7 @@ export class ServiceBus extends Bus {
     super({
       url: service.url,
       namespace: service.namespace,
+      durableQueueType: service.durableQueueType,
       instance: identity.instance,
       logger: service.logger,
       publishes: [...service.publishes, serviceHeartbeatV1],

@@ -3,7 +3,14 @@ import { Value } from '@sinclair/typebox/value';
 
 /** The configuration every service reads: where the broker is, which namespace, where to listen. */
 export const BaseConfig = {
-  AMQP_URL: Type.String({ default: 'amqp://guest:guest@127.0.0.1:5672', pattern: '^amqps?://' }),
+  /** The broker: an amqp(s) URL, or a comma-separated list of the nodes of one cluster, tried in turn (see @ad-race/messaging's Bus). */
+  AMQP_URL: Type.String({ default: 'amqp://guest:guest@127.0.0.1:5672', pattern: '^amqps?://[^,\\s]+(\\s*,\\s*amqps?://[^,\\s]+)*$' }),
+  /**
+   * The type of the queues whose contents must survive (the dead letters, the monitor's queues):
+   * `quorum` on a cluster, replicated over its nodes. Every service of a namespace must use the same,
+   * and a namespace's queues keep the type they were first declared with (see DurableQueueType).
+   */
+  DURABLE_QUEUE_TYPE: Type.Union([Type.Literal('classic'), Type.Literal('quorum')], { default: 'classic' }),
   /** Prefix of every exchange and queue, so several stacks and test runs can share one broker. */
   BUS_NAMESPACE: Type.String({ default: 'ad-race', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }),
   HOST: Type.String({ default: '0.0.0.0' }),

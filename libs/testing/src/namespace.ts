@@ -15,9 +15,9 @@ export function uniqueNamespace(label = 'test'): string {
  * Opens a probe on a fresh namespace; `cleanup()` deletes what the test
  * declared in the broker (the shared broker keeps everything otherwise).
  */
-export async function openTestNamespace(label?: string, url = brokerUrl()) {
+export async function openTestNamespace(label?: string, url = brokerUrl(), deadLetterQueueType: 'classic' | 'quorum' = 'classic') {
   const namespace = uniqueNamespace(label);
-  const probe = await BusProbe.open(url, namespace);
+  const probe = await BusProbe.open(url, namespace, deadLetterQueueType);
   return {
     url,
     namespace,

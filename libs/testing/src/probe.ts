@@ -31,8 +31,11 @@ export class BusProbe {
     readonly namespace: string,
   ) {}
 
-  /** Opens the probe and declares every message version's exchange, and the dead letters. */
-  static async open(url: string, namespace: string): Promise<BusProbe> {
+  /**
+   * Opens the probe and declares every message version's exchange, and the dead letters:
+   * a quorum queue where the namespace's services use quorum queues (DURABLE_QUEUE_TYPE).
+   */
+  static async open(url: string, namespace: string, deadLetterQueueType: 'classic' | 'quorum' = 'classic'): Promise<BusProbe> {
     const model = await connect(url);
     model.on('error', () => undefined);
     const channel = await model.createChannel();
@@ -40,7 +43,8 @@ export class BusProbe {
     for (const contract of MESSAGES) await channel.assertExchange(exchangeName(namespace, contract.channel), 'fanout', { durable: true });
     const deadLetters = deadLetterName(namespace);
     await channel.assertExchange(deadLetters, 'fanout', { durable: true });
-    await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-max-length': DEAD_LETTER_MAX_LENGTH } });
+    const type = deadLetterQueueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {};
+    await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-max-length': DEAD_LETTER_MAX_LENGTH, ...type } });
     await channel.bindQueue(deadLetters, deadLetters, '');
     return new BusProbe(model, channel, namespace);
   }

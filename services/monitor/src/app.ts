@@ -79,6 +79,7 @@ export async function buildApp({ config, customers = CUSTOMERS, logger }: Monito
   const bus = createServiceBus({
     url: config.AMQP_URL,
     namespace: config.BUS_NAMESPACE,
+    durableQueueType: config.DURABLE_QUEUE_TYPE,
     identity,
     logger: log,
     metrics,
