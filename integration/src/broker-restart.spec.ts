@@ -1,6 +1,6 @@
 import type { StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
-import { containerEngineFound, listedServices, startRabbitMQContainer, startService, waitUntilReady } from '@ad-race/service-testing';
-import { eventually, sleep } from '@ad-race/testing';
+import { containerEngineFound, listedServices, startRabbitMQContainer, startService, waitUntilReady, watchReadiness } from '@ad-race/service-testing';
+import { eventually } from '@ad-race/testing';
 import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
 
@@ -34,21 +34,10 @@ const engine = containerEngineFound();
     expect((await anna.view('home')).servedBy.service).toBe('ads');
 
     // Watch every service's readiness while the broker goes away and comes back.
-    const wentUnready = new Set<string>();
-    let watching = true;
-    const watch = (async () => {
-      while (watching) {
-        for (const [name, app] of Object.entries(apps)) {
-          if ((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode === 503) wentUnready.add(name);
-        }
-        await sleep(50);
-      }
-    })();
+    const readiness = watchReadiness(apps);
     await container.restart();
     for (const app of Object.values(apps)) await waitUntilReady(app, 30_000);
-    watching = false;
-    await watch;
-    expect([...wentUnready].sort()).toEqual(Object.keys(apps).sort());
+    expect(await readiness.stop()).toEqual(Object.keys(apps).sort());
 
     // The same processes, the same socket: ads come from both versions again.
     const seen = new Set<string>();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { workspaceRoot } from './workspace';
 
 /** The RabbitMQ image for test containers: the official one unless RABBITMQ_TEST_IMAGE names another. */
-const RABBITMQ_TEST_IMAGE = process.env['RABBITMQ_TEST_IMAGE'] ?? 'rabbitmq:3.13-management';
+export const RABBITMQ_TEST_IMAGE = process.env['RABBITMQ_TEST_IMAGE'] ?? 'rabbitmq:3.13-management';
 
 /** Where the answer of containerEngineAvailable() is kept, for every test file of the run to read. */
 const ENGINE_FOUND = 'AD_RACE_CONTAINER_ENGINE';

@@ -5,3 +5,4 @@ export * from './broker';
 export * from './services';
 export * from './load';
 export * from './chromium';
+export * from './broker-cluster';
