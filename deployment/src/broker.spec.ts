@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { posix } from 'node:path';
 import { definitionsTemplate, passwordVariable } from './broker-definitions';
 import {
@@ -7,9 +6,11 @@ import {
   interpolateDefaults,
   loadDefinitionsOf,
   OVERLAYS,
+  prodHeaderSecret,
   renderBrokerUsers,
   renderOverlay,
   repoFile,
+  secretData,
   SERVICES,
   withKubectl,
   workloadOf,
@@ -102,28 +103,6 @@ describe('docker-compose.yml: a broker user per service', () => {
   });
 });
 
-/** A Secret's data, decoded. */
-function secretData(secret: Yaml): Record<string, string> {
-  return Object.fromEntries(Object.entries<string>(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-}
-
-/**
- * The Secret ad-race-broker as the prod overlay's header says to create it: its
- * command, run by kubectl offline (--dry-run=client), openssl stood in for.
- */
-function prodBrokerSecret(): Record<string, string> {
-  const lines = repoFile('k8s/overlays/prod/kustomization.yaml')
-    .split('\n')
-    .filter((line) => line.startsWith('#'))
-    .map((line) => line.replace(/^# ?/, ''));
-  const start = lines.findIndex((line) => /kubectl .*create secret generic ad-race-broker/.test(line));
-  const end = lines.findIndex((line, i) => i > start && /^\s*kubectl /.test(line));
-  expect(start).toBeGreaterThanOrEqual(0);
-  const command = lines.slice(start, end).join('\n').replace('create secret generic ad-race-broker', 'create secret generic ad-race-broker --dry-run=client -o json');
-  const script = `set -eo pipefail\nopenssl() { od -An -N24 -tx1 /dev/urandom | tr -d ' \\n'; }\n${command}`;
-  return secretData(JSON.parse(execFileSync('bash', ['-c', script], { encoding: 'utf8' })));
-}
-
 withKubectl().each(OVERLAYS)('the Kubernetes overlay %s: a broker user per service', (overlay) => {
   const objects = renderOverlay(overlay);
   const pod = workloadOf(objects, 'rabbitmq')!.spec.template.spec;
@@ -135,7 +114,7 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s: a broker user per servi
   };
   const configMap = (name: string): Yaml => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!;
   const secret = (): Record<string, string> =>
-    overlay === 'prod' ? prodBrokerSecret() : secretData(objects.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('ad-race-broker'))!);
+    overlay === 'prod' ? prodHeaderSecret('ad-race-broker') : secretData(objects.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('ad-race-broker'))!);
 
   it('renders the users in an init container, with the broker’s image, from broker/ in a ConfigMap', () => {
     expect(render).toBeDefined();

@@ -100,7 +100,54 @@ export function renderBrokerUsers(env: Record<string, string>): BrokerUser[] {
   }
 }
 
-/** The value of `load_definitions` in a RabbitMQ conf file (new style, rabbitmq.conf). */
+/** The settings of a RabbitMQ conf file (new style, rabbitmq.conf: `key = value` lines, `#` comments). */
+export function rabbitmqConf(conf: string): Record<string, string> {
+  return Object.fromEntries(
+    conf
+      .split('\n')
+      .map((line) => /^\s*([^#\s=][^=]*?)\s*=\s*(.*?)\s*$/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => [match[1]!, match[2]!]),
+  );
+}
+
+/** The value of `load_definitions` in a RabbitMQ conf file. */
 export function loadDefinitionsOf(conf: string): string | undefined {
-  return /^\s*load_definitions\s*=\s*(\S+)\s*$/m.exec(conf)?.[1];
+  return rabbitmqConf(conf)['load_definitions'];
+}
+
+/** A Secret's data, decoded. */
+export function secretData(secret: Yaml): Record<string, string> {
+  return Object.fromEntries(Object.entries<string>(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+}
+
+/** The comment lines of the prod overlay's header, without their `#`: how its Secrets are made. */
+function prodHeader(): string[] {
+  return repoFile('k8s/overlays/prod/kustomization.yaml')
+    .split('\n')
+    .filter((line) => line.startsWith('#'))
+    .map((line) => line.replace(/^# ?/, ''));
+}
+
+/** The Secrets the prod overlay's header says to create, out of band, before applying it. */
+export function prodHeaderSecretNames(): string[] {
+  return prodHeader().flatMap((line) => /kubectl .*create secret generic ([\w.-]+)/.exec(line)?.[1] ?? []);
+}
+
+/**
+ * A Secret as the prod overlay's header says to create it: its command (up to
+ * the next kubectl), run by kubectl offline (--dry-run=client), openssl stood in for.
+ */
+export function prodHeaderSecret(name: string): Record<string, string> {
+  const lines = prodHeader();
+  const create = `create secret generic ${name} `;
+  const start = lines.findIndex((line) => /kubectl /.test(line) && line.includes(create));
+  if (start < 0) throw new Error(`the prod overlay's header creates no Secret ${name}`);
+  const next = lines.findIndex((line, i) => i > start && /^\s*kubectl /.test(line));
+  const command = lines
+    .slice(start, next < 0 ? undefined : next)
+    .join('\n')
+    .replace(create, `${create}--dry-run=client -o json `);
+  const script = `set -eo pipefail\nopenssl() { od -An -N24 -tx1 /dev/urandom | tr -d ' \\n'; }\n${command}`;
+  return secretData(JSON.parse(execFileSync('bash', ['-c', script], { encoding: 'utf8' })));
 }

@@ -1,18 +1,22 @@
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { AD_SERVICES, OVERLAYS, renderOverlay, SERVICES, withKubectl, workloadOf, type Yaml } from './files';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { AD_SERVICES, OVERLAYS, prodHeaderSecretNames, renderOverlay, SERVICES, withKubectl, workloadOf, type Yaml } from './files';
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'v1/ConfigMap': ConfigMap,
   'v1/Namespace': Namespace,
   'v1/Secret': Secret,
   'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
 };
 
 /**
@@ -109,16 +113,23 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s, rendered', (overlay) =>
       const matches = workloads.filter((w) => Object.entries(service.spec.selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
       expect([service.metadata.name, matches.length]).toEqual([service.metadata.name, 1]);
     }
+    // From a container's environment, or mounted as a volume.
     const referred = new Set(
-      workloads.flatMap((w) =>
-        [...(w.spec.template.spec.initContainers ?? []), ...w.spec.template.spec.containers].flatMap((c: Yaml) =>
+      workloads.flatMap((w) => [
+        ...[...(w.spec.template.spec.initContainers ?? []), ...w.spec.template.spec.containers].flatMap((c: Yaml) =>
           (c.env ?? []).map((e: Yaml) => e.valueFrom?.secretKeyRef?.name).filter(Boolean),
         ),
-      ),
+        ...(w.spec.template.spec.volumes ?? []).map((v: Yaml) => v.secret?.secretName).filter(Boolean),
+      ]),
     );
     const secrets = objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name);
     // Their keys, and that each service logs in as its own broker user: broker.spec.ts.
     if (overlay === 'dev') expect([...referred].sort()).toEqual(secrets.sort());
-    else expect([...referred].sort()).toEqual(['ad-race-broker', 'ad-race-web']); // created out of band, see its kustomization
+    else {
+      // Created out of band, as its kustomization's header says.
+      expect(secrets).toEqual([]);
+      expect([...referred].sort()).toEqual(prodHeaderSecretNames().sort());
+      expect([...referred]).toEqual(expect.arrayContaining(['ad-race-broker', 'ad-race-web']));
+    }
   });
 });
