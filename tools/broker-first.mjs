@@ -11,7 +11,7 @@ import { DEFAULT_AMQP_URL, redactUrl } from './stack-state.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Whether something accepts a TCP connection at the URL's host and port, within timeoutMs. */
-export function answers(url, timeoutMs = 1_000) {
+function answers(url, timeoutMs = 1_000) {
   const { hostname, port, protocol } = new URL(url);
   const host = hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
   const portNumber = Number(port || (protocol === 'amqps:' ? 5671 : 5672));

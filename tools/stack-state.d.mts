@@ -10,11 +10,11 @@ export interface StackKey {
 }
 export function stackKey(env: Record<string, string | undefined>): StackKey;
 export function describeKey(key: StackKey): string;
+export function selectingSettings(key: StackKey): string;
 export function stateDir(tmp: string): string;
 export function stateFile(tmp: string, key: StackKey): string;
 export const StackRecord: TObject;
 export const StackStatus: TObject;
-export const ServiceStatus: TObject;
 export const ActionReply: TObject;
 export function checked<S extends TObject>(schema: S, value: unknown, what: string): Static<S>;
 export function isAlive(pid: number): boolean;
@@ -24,8 +24,8 @@ export type Judged =
   | { kind: 'stale'; pid: number }
   | { kind: 'live'; record: StackKey & { supervisor: number; control: string; token: string; services: { name: string; port: number; pid: number | null; shadow: boolean }[] } };
 export function judgeRecord(text: string | undefined, alive?: (pid: number) => boolean): Judged;
+export function readRecord(file: string): Judged;
 export class UsageError extends Error {}
-export const USAGE: string;
 export interface StageCommand {
   compose: boolean;
   verb: 'status' | 'start' | 'stop' | 'restart' | 'shadow' | 'clean';

@@ -1,10 +1,11 @@
 // What tools/start-stack.mjs (the supervisor of a stack) and tools/stage.mjs
 // (its controls) agree on: which stack an environment means, where that stack
 // records itself, how to read that record without trusting a stale one, and
-// the stage command's arguments. Pure but for isAlive(); unit-tested in
-// e2e/src/stage-tool.spec.ts.
+// the stage command's arguments. Pure but for isAlive() and readRecord();
+// unit-tested in e2e/src/stage-tool.spec.ts.
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The services' own default (BUS_NAMESPACE in libs/service-runtime's BaseConfig; a test checks they agree). */
@@ -24,6 +25,11 @@ export function stackKey(env) {
 /** How to say which stack, in a message: the settings that select it. */
 export function describeKey({ port, namespace }) {
   return `PORT=${port} BUS_NAMESPACE=${namespace}`;
+}
+
+/** The settings a command needs to select this stack, those not at their defaults ('' for the default stack). */
+export function selectingSettings({ port, namespace }) {
+  return [port !== DEFAULT_PORT && `PORT=${port}`, namespace !== DEFAULT_NAMESPACE && `BUS_NAMESPACE=${namespace}`].filter(Boolean).join(' ');
 }
 
 /** Where the supervisors of this machine record their stacks. */
@@ -54,7 +60,7 @@ export const StackRecord = Type.Object({
 });
 
 /** A service as /status reports it: the record's entry, and whether /health/ready answers. */
-export const ServiceStatus = Type.Composite([Service, Type.Object({ ready: Type.Boolean() })]);
+const ServiceStatus = Type.Composite([Service, Type.Object({ ready: Type.Boolean() })]);
 export const StackStatus = Type.Object({
   supervisor: Type.Integer(),
   namespace: Type.String(),
@@ -98,10 +104,21 @@ export function judgeRecord(text, alive = isAlive) {
   return { kind: 'live', record };
 }
 
+/** Reads and judges the record in a state file; a file that is not there is no stack. */
+export function readRecord(file) {
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+  return judgeRecord(text);
+}
+
 export class UsageError extends Error {}
 
 const VERBS = ['status', 'start', 'stop', 'restart', 'shadow', 'clean'];
-export const USAGE = 'usage: npm run stage -- [--compose] <status|start|stop|restart|shadow|clean> [service] [on|off]';
+const USAGE = 'usage: npm run stage -- [--compose] <status|start|stop|restart|shadow|clean> [service] [on|off]';
 
 /**
  * The stage command's arguments: `[--compose] verb [service] [on|off]`.

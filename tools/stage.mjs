@@ -25,14 +25,13 @@ import {
   composeShadowVariable,
   runningComposeServices,
   DEFAULT_AMQP_URL,
-  DEFAULT_NAMESPACE,
-  DEFAULT_PORT,
   describeKey,
-  judgeRecord,
   parseStageArgs,
+  readRecord,
   redactUrl,
   stackKey,
   StackStatus,
+  selectingSettings,
   stateDir,
   stateFile,
   UsageError,
@@ -57,9 +56,9 @@ function liveStacks() {
     .filter((f) => /^stack-.+\.json$/.test(f))
     .map((f) => {
       try {
-        return judgeRecord(readFileSync(join(dir, f), 'utf8'));
+        return readRecord(join(dir, f));
       } catch {
-        return { kind: 'none' }; // gone meanwhile, or not ours to read
+        return { kind: 'none' }; // not ours to read
       }
     })
     .filter((j) => j.kind === 'live')
@@ -69,18 +68,22 @@ function liveStacks() {
 /** The running stack this environment selects, or a one-line failure saying how to start one. */
 function selectedStack(key) {
   const file = stateFile(tmpdir(), key);
-  const judged = judgeRecord(existsSync(file) ? readFileSync(file, 'utf8') : undefined);
-  const howToStart = `start one with \`${key.port === DEFAULT_PORT ? '' : `PORT=${key.port} `}${key.namespace === DEFAULT_NAMESPACE ? '' : `BUS_NAMESPACE=${key.namespace} `}npm start\``;
-  const others = liveStacks().map(describeKey);
-  const running = others.length ? `; running here: ${others.join(', ')} (set PORT and BUS_NAMESPACE to choose one)` : '';
+  const judged = readRecord(file);
+  const settings = selectingSettings(key);
+  const howToStart = `start one with \`${settings ? `${settings} ` : ''}npm start\``;
+  // The other stacks of this machine, read only when this one is not running.
+  const running = () => {
+    const others = liveStacks().map(describeKey);
+    return others.length ? `; running here: ${others.join(', ')} (set PORT and BUS_NAMESPACE to choose one)` : '';
+  };
   switch (judged.kind) {
     case 'live':
       return judged.record;
     case 'none':
-      throw new Failure(`no stack runs for ${describeKey(key)}: ${howToStart}${running}`);
+      throw new Failure(`no stack runs for ${describeKey(key)}: ${howToStart}${running()}`);
     case 'stale':
       rmSync(file, { force: true });
-      throw new Failure(`no stack runs for ${describeKey(key)}: its record ${file} was left by a supervisor that is gone (pid ${judged.pid}) and is removed; ${howToStart}${running}`);
+      throw new Failure(`no stack runs for ${describeKey(key)}: its record ${file} was left by a supervisor that is gone (pid ${judged.pid}) and is removed; ${howToStart}${running()}`);
     case 'unreadable':
       throw new Failure(`cannot read ${file}: ${judged.problem}; remove it if no stack runs for ${describeKey(key)}`);
   }

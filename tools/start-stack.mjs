@@ -28,7 +28,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { brokerFirst, NoBroker } from './broker-first.mjs';
-import { DEFAULT_NAMESPACE, DEFAULT_PORT, describeKey, judgeRecord, redactUrl, stackKey, stateDir, stateFile, UsageError } from './stack-state.mjs';
+import { DEFAULT_NAMESPACE, describeKey, readRecord, redactUrl, selectingSettings, stackKey, stateDir, stateFile, UsageError } from './stack-state.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LIST = JSON.parse(readFileSync(`${root}/services/services.json`, 'utf8')).services;
@@ -59,7 +59,7 @@ for (const name of SERVICES) {
 
 // One supervisor per stack: a second would start a second copy of its services on the same ports.
 const file = stateFile(tmpdir(), key);
-const previous = judgeRecord(existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+const previous = readRecord(file);
 if (previous.kind === 'live') {
   console.error(
     `[stack] a stack already runs for ${describeKey(key)} (supervisor pid ${previous.record.supervisor}): ` +
@@ -71,7 +71,7 @@ if (previous.kind === 'stale') console.error(`[stack] ${file} was left by a stac
 
 let broker;
 try {
-  broker = await brokerFirst(process.env.AMQP_URL || undefined, (line) => console.error(line));
+  broker = await brokerFirst();
 } catch (err) {
   if (!(err instanceof NoBroker)) throw err;
   console.error(`[stack] ${err.message}`);
@@ -262,8 +262,7 @@ process.on('exit', () => {
   }
 });
 
-for (const name of names) spawnService(name);
-record();
+for (const name of names) spawnService(name); // each records the stack as it starts
 
 const started = Date.now();
 let warned = false;
@@ -285,7 +284,7 @@ if (services.get('web')?.child) {
 }
 if (services.get('monitor')?.child) console.log(`[stack] the dashboard: http://localhost:${portOf('monitor')}/`);
 // The settings that select this stack, for the commands below (none for the default stack).
-const selected = [key.port !== DEFAULT_PORT && `PORT=${key.port}`, key.namespace !== DEFAULT_NAMESPACE && `BUS_NAMESPACE=${key.namespace}`].filter(Boolean).join(' ');
+const selected = selectingSettings(key);
 const stage = `${selected ? `${selected} ` : ''}npm run stage --`;
 console.log(`[stack] see and change it: ${stage} status | stop ads-v2 | start ads-v2 | restart ads-v2 | shadow ads-v2 on|off`);
 if (broker.container) console.log('[stack] stop all with Ctrl-C (the broker\'s container too)');

@@ -18,7 +18,7 @@ if (!command) {
 
 let broker;
 try {
-  broker = await brokerFirst(process.env.AMQP_URL || undefined);
+  broker = await brokerFirst();
 } catch (err) {
   if (!(err instanceof NoBroker)) throw err;
   console.error(err.message);

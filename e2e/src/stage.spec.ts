@@ -9,7 +9,7 @@ import { join } from 'node:path';
 // on its own stack only, chosen by PORT and BUS_NAMESPACE, through what that stack recorded.
 const root = join(__dirname, '../..');
 // tools/ is no project of the workspace: its module is loaded as a file, as its scripts are run.
-const { stateFile } = require(join(root, 'tools/stack-state.mjs')) as typeof import('../../tools/stack-state.mjs');
+const { isAlive: running, stateFile } = require(join(root, 'tools/stack-state.mjs')) as typeof import('../../tools/stack-state.mjs');
 
 interface Ran {
   code: number;
@@ -24,15 +24,6 @@ function stage(port: number, namespace: string, ...args: string[]): Promise<Ran>
     );
   });
 }
-
-const running = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** A stack of some services of the list in a namespace of its own, deleted from the broker when it stops. */
 async function ownStack(label: string, services: string[] = [], env: Record<string, string> = {}) {
