@@ -45,7 +45,8 @@ export class DashboardFeed {
     this.timer ??= setInterval(() => this.tick(), this.options.intervalMs);
     let removed = false;
     return () => {
-      if (removed) return;
+      // Once only; and not after close(), which counted every stream out already (the entry is no longer watched).
+      if (removed || this.watching.get(key) !== entry) return;
       removed = true;
       entry.clients.delete(client);
       if (entry.clients.size === 0) this.watching.delete(key);

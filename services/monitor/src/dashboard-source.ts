@@ -63,7 +63,7 @@ export class DashboardSource {
     const versions = this.liveness.versions(now);
     // The versions that answered in the window, and those of the ad service alive that have not yet.
     const candidates = [...series.versions, ...versions.filter((v) => v.alive && answersNeeds(v) && !series.versions.some((s) => s.version === v.version))];
-    const pair = request.a && request.b ? { a: request.a, b: request.b } : defaultPair(candidates, request);
+    const pair = defaultPair(candidates, request);
     return {
       at: new Date(now).toISOString(),
       window,

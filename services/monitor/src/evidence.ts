@@ -1,3 +1,4 @@
+import type { HourTotals } from '@ad-race/contracts';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,18 +116,6 @@ export interface RaceFacts {
   winner: string | null;
   winningAnswerId: string | null;
   answers: RaceAnswerFact[];
-}
-
-/** The per-hour totals of one version. */
-export interface HourTotals {
-  hour: string;
-  version: string;
-  answers: number;
-  invalid: number;
-  meanLatencyMs: number | null;
-  meanFitness: number | null;
-  wins: number;
-  clicks: number;
 }
 
 /** Scores the fitness of an offer (as JSON) for the customer of a need; null if it cannot be scored. */
@@ -261,6 +250,13 @@ export class Evidence {
                 s.version AS winner, s.answer_id AS winningAnswerId
          FROM needs n JOIN served s ON s.conversation_id = n.conversation_id
          ORDER BY n.created_at DESC LIMIT ?`,
+      ),
+      // Every answer to the races lastServed gives for the same limit.
+      lastServedAnswers: db.prepare(
+        `SELECT conversation_id AS conversationId, message_id AS messageId, version, channel, translated, shadow, created_at AS createdAt, valid
+         FROM answers WHERE conversation_id IN (
+           SELECT n.conversation_id FROM needs n JOIN served s ON s.conversation_id = n.conversation_id
+           ORDER BY n.created_at DESC LIMIT ?)`,
       ),
     };
     this.statements = s;
@@ -442,12 +438,7 @@ export class Evidence {
   lastRaces(limit: number): RaceFacts[] {
     const races = this.statements.lastServed.all(limit) as Omit<RaceFacts, 'answers'>[];
     if (races.length === 0) return [];
-    const answers = this.db
-      .prepare(
-        `SELECT conversation_id AS conversationId, message_id AS messageId, version, channel, translated, shadow, created_at AS createdAt, valid
-         FROM answers WHERE conversation_id IN (${races.map(() => '?').join(', ')})`,
-      )
-      .all(...races.map((r) => r.conversationId)) as (Omit<RaceAnswerFact, 'translated' | 'shadow' | 'valid'> & { conversationId: string; translated: number; shadow: number; valid: number })[];
+    const answers = this.statements.lastServedAnswers.all(limit) as (Omit<RaceAnswerFact, 'translated' | 'shadow' | 'valid'> & { conversationId: string; translated: number; shadow: number; valid: number })[];
     return races.map((race) => ({
       ...race,
       answers: answers

@@ -1,4 +1,5 @@
-import { comparePaired, compareProportions, MIN_PAIRS, overallVerdict, percentiles, type PairedComparison, type Percentiles, type ProportionComparison, type Verdict } from '@ad-race/verdict';
+import type { VersionSummary } from '@ad-race/contracts';
+import { comparePaired, compareProportions, MIN_PAIRS, overallVerdict, percentiles, type PairedComparison, type ProportionComparison, type Verdict } from '@ad-race/verdict';
 import type { AnswerFact } from './evidence';
 
 /** What is known of one version over a window, as the monitor recorded it. */
@@ -10,22 +11,6 @@ export interface VersionEvidence {
   clicks: number;
   /** Shadow answers made before the answer that was served. */
   wouldHaveWon: number;
-}
-
-export interface VersionSummary {
-  version: string;
-  shadow: boolean;
-  answers: number;
-  invalid: number;
-  latencyMs: Percentiles | null;
-  /** Races won of the races it answered; a shadow version never wins. */
-  winRate: number | null;
-  wins: number;
-  /** Shadow answers that came first: it would have won these, had it been served. */
-  wouldHaveWon: number;
-  meanFitness: number | null;
-  clicks: number;
-  clickThrough: number | null;
 }
 
 export interface Judgement {

@@ -3,9 +3,6 @@ import type { ServiceHeartbeatV1, VersionAlive } from '@ad-race/contracts';
 /** An instance's heartbeats are missed this many times over before it counts as gone. */
 export const MISSED_HEARTBEATS = 3;
 
-/** A service version as the monitor sees it (the schema of GET /api/versions): alive while at least one of its instances is. */
-export type VersionState = VersionAlive;
-
 interface Heard {
   heartbeat: ServiceHeartbeatV1;
   at: number;
@@ -52,8 +49,8 @@ export class Liveness {
     return versions;
   }
 
-  /** Every version heard of, alive first, then by service and version. */
-  versions(now: number, sweep = true): VersionState[] {
+  /** Every version heard of (the schema of GET /api/versions), alive first, then by service and version; a version is alive while at least one of its instances is. */
+  versions(now: number, sweep = true): VersionAlive[] {
     if (sweep) this.sweep(now);
     const byVersion = new Map<string, Heard[]>();
     for (const heard of this.instances.values()) {

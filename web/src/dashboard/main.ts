@@ -45,18 +45,19 @@ function connection(state: 'live' | 'connecting' | 'down' | 'stale' | 'broken', 
   el.textContent = text;
 }
 
-function streamUrl(c: Choice): string {
+/** The choice as a query string: the stream's and the address's. */
+function queryOf(c: Choice): string {
   const q = new URLSearchParams({ window: c.window });
   if (c.a) q.set('a', c.a);
   if (c.b) q.set('b', c.b);
-  return `api/dashboard/stream?${q}`;
+  return q.toString();
 }
 
 /** (Re)opens the stream for the current choice. EventSource reconnects by itself after a dropped connection. */
 function connect(): void {
   source?.close();
   connection('connecting', 'Connecting to the monitor…');
-  const es = new EventSource(streamUrl(choice));
+  const es = new EventSource(`api/dashboard/stream?${queryOf(choice)}`);
   source = es;
   es.addEventListener('snapshot', (event) => {
     const decoded = decodeDashboardSnapshot((event as MessageEvent<string>).data);
@@ -93,9 +94,10 @@ function render(s: DashboardSnapshot): void {
   charts.latency.draw(latencyLines(s.series), colour);
   charts.fitness.draw(fitnessSteps(s.fitness), colour);
   charts.ctr.draw(perVersion(s.series, (v) => v.clickThrough), colour);
+  const seriesKeys = s.series.versions.map((v) => ({ version: v.version, shadow: v.shadow }));
   for (const [name, versions] of [
-    ['win', s.series.versions.map((v) => ({ version: v.version, shadow: v.shadow }))],
-    ['latency', s.series.versions.map((v) => ({ version: v.version, shadow: v.shadow }))],
+    ['win', seriesKeys],
+    ['latency', seriesKeys],
     ['fitness', s.fitness.versions.filter((v) => v.total > 0).map((v) => ({ version: v.version, shadow: false, mean: v.mean }))],
     ['ctr', s.series.versions.filter((v) => !v.shadow).map((v) => ({ version: v.version, shadow: false }))],
   ] as const) {
@@ -140,10 +142,7 @@ function renderPicker(s: DashboardSnapshot): void {
 
 function choose(change: Partial<Choice>): void {
   choice = { ...choice, ...change };
-  const q = new URLSearchParams({ window: choice.window });
-  if (choice.a) q.set('a', choice.a);
-  if (choice.b) q.set('b', choice.b);
-  history.replaceState(null, '', `?${q}`);
+  history.replaceState(null, '', `?${queryOf(choice)}`);
   connect();
 }
 

@@ -23,17 +23,16 @@ function swatch(colour: string): HTMLElement {
 
 /** The versions alive: the ad service's first, then the rest of the stack; shadow ones marked. */
 export function renderVersions(versions: readonly VersionAlive[], colour: (version: string) => string): void {
-  const ads = answersNeeds;
-  const shown = [...versions].sort((x, y) => Number(ads(y)) - Number(ads(x)));
+  const shown = [...versions].sort((x, y) => Number(answersNeeds(y)) - Number(answersNeeds(x)));
   const rows = shown.map((v) => {
     const tr = document.createElement('tr');
     tr.dataset['version'] = v.version;
     tr.dataset['service'] = v.service;
     if (!v.alive) tr.className = 'gone';
     const name = cell('');
-    if (ads(v)) name.append(swatch(colour(v.version)));
+    if (answersNeeds(v)) name.append(swatch(colour(v.version)));
     const label = document.createElement('span');
-    label.textContent = ads(v) ? `${v.service} ${v.version}` : v.service;
+    label.textContent = answersNeeds(v) ? `${v.service} ${v.version}` : v.service;
     name.append(label);
     if (v.shadow) name.append(tag('shadow', 'shadow'));
     if (!v.alive) name.append(tag('stopped', 'stopped'));
