@@ -1,19 +1,16 @@
-import { chromiumPath, startStack, willUseStackQueues, type RunningStack } from '@ad-race/service-testing';
+import { startStack, willUseStackQueues, type RunningStack } from '@ad-race/service-testing';
 import { simulate } from '@ad-race/simulator';
 import { eventually, openTestNamespace } from '@ad-race/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { expectText, launchChromium } from './browser';
 
 /** Screenshots for people to look at, left behind by every run (git ignores them). */
 const SCREENSHOTS = join(__dirname, '..', 'screenshots');
 
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
+/** The dashboard's texts are waited for longer than the customer page's. */
+const TEXT_TIMEOUT_MS = 10_000;
 
 /** What the charts show now: every canvas of the four, as an image. */
 const chartPixels = (page: Page) => page.$$eval('.plot canvas', (canvases) => canvases.map((c) => (c as HTMLCanvasElement).toDataURL()));
@@ -38,7 +35,7 @@ describe('the dashboard, served by the monitor', () => {
       SESSION_SECRET: 'a secret for the dashboard test, long enough',
     });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    page = await browser.newPage();
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
@@ -58,14 +55,14 @@ describe('the dashboard, served by the monitor', () => {
   it('shows the versions alive, v3 in shadow, and "not enough data" before any race, under a strict Content-Security-Policy', async () => {
     const response = await page.goto(stack.urlOf('monitor'));
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-    await expectText(page.locator('#connection'), /^Live/);
+    await expectText(page.locator('#connection'), /^Live/, TEXT_TIMEOUT_MS);
     for (const version of ['v1', 'v2', 'v3']) await page.locator(`#versions-rows tr[data-service="ads"][data-version="${version}"]`).waitFor();
-    await expectText(page.locator('#versions-rows tr[data-version="v3"]'), /ads v3\s*shadow/i);
-    await expectText(page.locator('#versions-rows tr[data-version="v2"]'), /need v2 → solution v2/);
+    await expectText(page.locator('#versions-rows tr[data-version="v3"]'), /ads v3\s*shadow/i, TEXT_TIMEOUT_MS);
+    await expectText(page.locator('#versions-rows tr[data-version="v2"]'), /need v2 → solution v2/, TEXT_TIMEOUT_MS);
     expect(await page.locator('#versions-rows tr[data-version="v1"] .tag-shadow').count()).toBe(0);
     // No race yet: v2 against v1, the first two versions of the ad service, with not enough data.
-    await expectText(page.locator('#verdict-overall'), /^v2 vs v1: not enough data yet$/);
-    await expectText(page.locator('#verdict-rows tr').first(), /^Fitnessnot enough data0 pairs/);
+    await expectText(page.locator('#verdict-overall'), /^v2 vs v1: not enough data yet$/, TEXT_TIMEOUT_MS);
+    await expectText(page.locator('#verdict-rows tr').first(), /^Fitnessnot enough data0 pairs/, TEXT_TIMEOUT_MS);
     expect(problems).toEqual([]);
   });
 
@@ -83,13 +80,13 @@ describe('the dashboard, served by the monitor', () => {
     expect(summary.unanswered).toBe(0);
     // v1 and v2 answered the same needs, well over the 50 a verdict needs.
     await eventually(async () => (await page.locator('#verdict-overall').getAttribute('data-verdict')) !== 'not enough data', 15_000, 'a verdict');
-    await expectText(page.locator('#verdict-overall'), /^v2 (is better than|is worse than|vs) v1/);
+    await expectText(page.locator('#verdict-overall'), /^v2 (is better than|is worse than|vs) v1/, TEXT_TIMEOUT_MS);
     expect(await page.locator('#verdict-rows tr').count()).toBe(3);
     for (const chart of ['win', 'latency', 'fitness']) {
-      await expectText(page.locator(`[data-legend="${chart}"]`), /v1.*v2.*v3/);
+      await expectText(page.locator(`[data-legend="${chart}"]`), /v1.*v2.*v3/, TEXT_TIMEOUT_MS);
     }
-    await expectText(page.locator('[data-legend="ctr"]'), /v1.*v2/);
-    await expectText(page.locator('#races .race').first(), /v[12] won in [\d.]+ ms/);
+    await expectText(page.locator('[data-legend="ctr"]'), /v1.*v2/, TEXT_TIMEOUT_MS);
+    await expectText(page.locator('#races .race').first(), /v[12] won in [\d.]+ ms/, TEXT_TIMEOUT_MS);
     expect(await page.locator('#races .race').first().locator('.lane').count()).toBeGreaterThanOrEqual(3);
 
     for (const [width, height] of [
@@ -107,30 +104,21 @@ describe('the dashboard, served by the monitor', () => {
 
   it('judges the pair and the window chosen, and keeps them in the address', async () => {
     await page.locator('#pair-b').selectOption('v3');
-    await expectText(page.locator('#verdict-b'), /^v3$/);
-    await expectText(page.locator('#verdict-overall'), /v3/);
+    await expectText(page.locator('#verdict-b'), /^v3$/, TEXT_TIMEOUT_MS);
+    await expectText(page.locator('#verdict-overall'), /v3/, TEXT_TIMEOUT_MS);
     await page.locator('#window').selectOption('1h');
     await eventually(async () => new URL(page.url()).search.includes('window=1h'), 5_000, 'the window in the address');
     expect(new URL(page.url()).searchParams.get('b')).toBe('v3');
-    await expectText(page.locator('#connection'), /^Live/);
-    await expectText(page.locator('#verdict-b'), /^v3$/);
+    await expectText(page.locator('#connection'), /^Live/, TEXT_TIMEOUT_MS);
+    await expectText(page.locator('#verdict-b'), /^v3$/, TEXT_TIMEOUT_MS);
   });
 
   it('says the monitor is unreachable when it stops, and keeps trying', async () => {
     const pid = stack.pidOf('monitor');
     expect(pid).toBeDefined();
     process.kill(pid!, 'SIGTERM');
-    await expectText(page.locator('#connection'), /^Monitor unreachable, retrying/);
+    await expectText(page.locator('#connection'), /^Monitor unreachable, retrying/, TEXT_TIMEOUT_MS);
     // What it showed stays on the screen.
     expect(await page.locator('#verdict-rows tr').count()).toBe(3);
   });
 });
-
-async function expectText(locator: { textContent(): Promise<string | null> }, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
-  let text: string | null = null;
-  try {
-    await eventually(async () => pattern.test((text = await locator.textContent()) ?? ''), timeoutMs);
-  } catch {
-    throw new Error(`expected text matching ${pattern}, got ${JSON.stringify(text)}`);
-  }
-}

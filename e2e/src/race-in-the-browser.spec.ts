@@ -1,16 +1,10 @@
-import { chromiumPath, startStack, willUseStackQueues, type RunningStack } from '@ad-race/service-testing';
+import { startStack, willUseStackQueues, type RunningStack } from '@ad-race/service-testing';
 import { eventually, openTestNamespace } from '@ad-race/testing';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expectText, launchChromium } from './browser';
 
 async function logIn(page: Page, url: string, email = 'anna@example.com'): Promise<void> {
   await page.goto(url);
@@ -190,7 +184,7 @@ describe('the race in a browser', () => {
   });
 
   it('sends each of two tabs of one customer the ads of its own page views only', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const context = await browser.newContext();
     try {
       const tab1 = await openPage({ context });
       const frames1 = framesOf(tab1);
@@ -337,12 +331,3 @@ describe('a version that reads only the newer messages, in a browser', () => {
     await expectText(page.locator('#finish-rows tr'), /^v2through the schema adapter[\d.]+ mswon: its ad is shown$/);
   });
 });
-
-async function expectText(locator: { textContent(): Promise<string | null> }, pattern: RegExp): Promise<void> {
-  let text: string | null = null;
-  try {
-    await eventually(async () => pattern.test((text = await locator.textContent()) ?? ''));
-  } catch {
-    throw new Error(`expected text matching ${pattern}, got ${JSON.stringify(text)}`);
-  }
-}

@@ -1,7 +1,8 @@
 import { dailyPriceEur, type AdMessage } from '@ad-race/contracts';
 import { formatMs } from './photo-finish';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+/** A new element, with its text and class if given. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;

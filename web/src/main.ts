@@ -1,5 +1,5 @@
 import { decodeServerMessage, type AdMessage, type Customer, type RaceMessage, type ServerMessage } from '@ad-race/contracts';
-import { renderAd } from './ad-card';
+import { el, renderAd } from './ad-card';
 import { finishRows, finishSummary, WinTally } from './photo-finish';
 
 const PAGES: Record<string, { title: string; intro: string }> = {
@@ -83,24 +83,18 @@ function renderTally(): void {
   $('tally-total').textContent = `(${tally.total} ${tally.total === 1 ? 'race' : 'races'})`;
   $('tally').replaceChildren(
     ...rows.map((row) => {
-      const li = document.createElement('li');
+      const li = el('li');
       li.dataset['label'] = row.label;
-      const label = document.createElement('span');
-      label.className = 'label';
-      label.textContent = row.label;
-      const bar = document.createElement('span');
-      bar.className = 'bar';
+      const label = el('span', row.label, 'label');
+      const bar = el('span', undefined, 'bar');
       bar.setAttribute('aria-hidden', 'true');
       for (const [part, value] of [['wins', row.wins], ['would', row.wouldHaveWon]] as const) {
-        const segment = document.createElement('span');
-        segment.className = part;
+        const segment = el('span', undefined, part);
         // Set through the CSSOM, which the page's Content-Security-Policy allows (a style attribute it would not).
         segment.style.width = `${(100 * value) / most}%`;
         bar.append(segment);
       }
-      const count = document.createElement('span');
-      count.className = 'count';
-      count.textContent = row.wouldHaveWon > 0 ? `${row.wins} won · ${row.wouldHaveWon} would have won` : `${row.wins} won`;
+      const count = el('span', row.wouldHaveWon > 0 ? `${row.wins} won · ${row.wouldHaveWon} would have won` : `${row.wins} won`, 'count');
       li.append(label, count, bar);
       return li;
     }),
@@ -114,8 +108,7 @@ function onMessage(message: ServerMessage): void {
       renderAd($('ad-card'), message as AdMessage, clickAd);
       break;
     case 'race':
-      tally.add(message);
-      renderTally();
+      if (tally.add(message)) renderTally();
       // A late answer can update an older race: show only the race of the ad on screen.
       if (message.needId === latestNeedId) renderRace(message);
       break;

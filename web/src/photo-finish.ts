@@ -82,22 +82,25 @@ export interface TallyRow {
 export class WinTally {
   private readonly rows = new Map<string, TallyRow>();
   private readonly counted = new Set<string>();
-  private races = 0;
 
   constructor(private readonly remembered = 1000) {}
 
+  /** The races counted: each is won by one version or the house ad. */
   get total(): number {
-    return this.races;
+    let races = 0;
+    for (const row of this.rows.values()) races += row.wins;
+    return races;
   }
 
-  add(race: RaceMessage): void {
-    if (this.counted.has(race.needId)) return;
+  /** Counts a race, unless it was counted already (a late answer's update): whether it counted it. */
+  add(race: RaceMessage): boolean {
+    if (this.counted.has(race.needId)) return false;
     this.counted.add(race.needId);
     if (this.counted.size > this.remembered) this.counted.delete(this.counted.values().next().value!);
-    this.races++;
     const winner = race.replies.find((r) => r.won);
     this.row(winner ? winner.version : 'house ad').wins++;
     for (const reply of race.replies) if (shadowLead(reply, winner) !== null) this.row(reply.version).wouldHaveWon++;
+    return true;
   }
 
   /** Most wins first; then by name. */

@@ -1,4 +1,5 @@
 import { deadLetterName, exchangeName, sharedQueueName } from './routes';
+import { serviceHeartbeatV1 } from './service-heartbeat';
 
 // Least privilege on the broker: what one service may do there, as the
 // regular expressions RabbitMQ checks every operation against. The names are
@@ -37,9 +38,6 @@ export interface Permissions {
   read: string;
 }
 
-/** The channel every service writes on: "I am alive". */
-const HEARTBEAT = 'service.heartbeat.v1';
-
 /** A name as a regular expression matching it literally (a dash needs no escape outside a class). */
 const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A regular expression matching exactly these names, or nothing at all (RabbitMQ's "^$"). */
@@ -50,7 +48,8 @@ const either = (...patterns: string[]) => patterns.filter((p) => p !== '^$').joi
 export function permissionsFor(namespace: string, access: BusAccess): Permissions {
   const exchange = (channel: string) => exchangeName(namespace, channel);
   const deadLetters = deadLetterName(namespace);
-  const writes = [...access.writes, HEARTBEAT];
+  // Every service writes "I am alive".
+  const writes = [...access.writes, serviceHeartbeatV1.channel];
   const queues = (access.queues ?? []).map(sharedQueueOf).map(({ channel, group }) => sharedQueueName(namespace, channel, group));
   const instance = access.instanceQueues;
   const instanceQueues =

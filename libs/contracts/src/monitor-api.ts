@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { RaceReply } from './browser-api';
 import { decodeJson, interpretedValidator, type Decoded } from './validators';
 
 // The contract between the monitor and whoever reads it: the dashboard page
@@ -177,18 +178,8 @@ export const FitnessHistogram = Type.Object({
 });
 export type FitnessHistogram = Static<typeof FitnessHistogram>;
 
-/** One version's answer in a race, as the photo finish shows it (the fields of the customer page's race reply, and more). */
-export const RaceAnswer = Type.Object({
-  version: Version,
-  /** From the need to the answer, in milliseconds. */
-  latencyMs: Type.Number(),
-  won: Type.Boolean(),
-  shadow: Type.Boolean(),
-  /** Made after the need's deadline. */
-  late: Type.Boolean(),
-  /** Came through the schema adapter. */
-  translated: Type.Boolean(),
-});
+/** One version's answer in a race, as the photo finish shows it: the customer page's race reply, naming a valid version. */
+export const RaceAnswer = Type.Object({ ...RaceReply.properties, version: Version });
 export type RaceAnswer = Static<typeof RaceAnswer>;
 
 /** A race the web server decided: every version's answer to one need, fastest first. */

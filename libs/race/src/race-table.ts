@@ -84,16 +84,16 @@ export type RaceEvent<C, S> =
 export class RaceTable<C, S> {
   private readonly open = new Map<string, Race<C, S>>();
   private readonly closed = new Map<string, Race<C, S>>();
-  /** The versions waited for. */
+  /**
+   * The versions that answered recently: those within `rosterWindowMs` are waited for; those within
+   * `noAnswerWindowMs` (the last minute, say) are worth telling about when absent from a race.
+   */
   private readonly roster: VersionRoster;
-  /** The versions whose absence from a race is worth telling: those that answered in the last minute, say. */
-  private readonly recent: VersionRoster;
   private readonly options: RaceOptions;
 
   constructor(options: Pick<RaceOptions, 'deadlineMs'> & Partial<RaceOptions>) {
     this.options = { ...DEFAULT_RACE_OPTIONS, ...options };
-    this.roster = new VersionRoster(this.options.rosterWindowMs);
-    this.recent = new VersionRoster(this.options.noAnswerWindowMs);
+    this.roster = new VersionRoster(Math.max(this.options.rosterWindowMs, this.options.noAnswerWindowMs));
   }
 
   get openCount(): number {
@@ -127,7 +127,7 @@ export class RaceTable<C, S> {
   reply(needId: string, answer: Answer<S>, now: number): RaceEvent<C, S>[] {
     const race = this.open.get(needId) ?? this.closed.get(needId);
     if (!race) return [{ type: 'ignored', needId, version: answer.version, reason: 'unknown need' }];
-    if (race.replies.some((r) => r.version === answer.version)) {
+    if (answered(race, answer.version)) {
       return [{ type: 'ignored', needId, version: answer.version, reason: 'duplicate' }];
     }
     if (race.replies.length >= this.options.maxRepliesPerRace) {
@@ -135,7 +135,6 @@ export class RaceTable<C, S> {
     }
 
     this.roster.seen(answer.version, now);
-    this.recent.seen(answer.version, now);
     const latencyMs = now - race.openedAt;
     const late = now > race.deadlineAt;
     const won = race.closedAt === null && race.winner === null && !late && !answer.shadow;
@@ -168,11 +167,11 @@ export class RaceTable<C, S> {
   }
 
   private everyLiveVersionAnswered(race: Race<C, S>, now: number): boolean {
-    return this.roster.live(now).every((version) => race.replies.some((r) => r.version === version));
+    return this.roster.liveWithin(now, this.options.rosterWindowMs).every((version) => answered(race, version));
   }
 
   private summary(race: Race<C, S>, now: number): RaceEvent<C, S> {
-    const noAnswer = this.recent.live(now).filter((version) => !race.replies.some((r) => r.version === version));
+    const noAnswer = this.roster.liveWithin(now, this.options.noAnswerWindowMs).filter((version) => !answered(race, version));
     return { type: 'summary', race, noAnswer };
   }
 
@@ -193,4 +192,8 @@ export class RaceTable<C, S> {
       this.closed.delete(race.needId);
     }
   }
+}
+
+function answered<C, S>(race: Race<C, S>, version: string): boolean {
+  return race.replies.some((r) => r.version === version);
 }

@@ -28,4 +28,9 @@ export class VersionRoster {
     }
     return [...this.lastSeen.keys()];
   }
+
+  /** The versions seen within `windowMs` (at most the roster's window) of `now`, forgetting those past the roster's window. */
+  liveWithin(now: number, windowMs: number): string[] {
+    return this.live(now).filter((version) => now - this.lastSeen.get(version)! <= windowMs);
+  }
 }
