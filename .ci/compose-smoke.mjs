@@ -33,9 +33,9 @@ const check = (name, ok, detail = '') => {
   return ok;
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** The JSON a GET answers with, or undefined (not OK, not JSON, or no answer). */
-const getJson = async (url) => {
-  const response = await fetch(url).catch(() => undefined);
+/** The JSON a GET answers with, or undefined (not OK, not JSON, or no answer); `init` as fetch takes it. */
+const getJson = async (url, init) => {
+  const response = await fetch(url, init).catch(() => undefined);
   return response?.ok ? response.json().catch(() => undefined) : undefined;
 };
 
@@ -44,8 +44,7 @@ const managementJson = async (path) => {
   const url = new URL(management);
   const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
   url.username = url.password = '';
-  const response = await fetch(new URL(path, url), { headers: { authorization } }).catch(() => undefined);
-  return response?.ok ? response.json().catch(() => undefined) : undefined;
+  return getJson(new URL(path, url), { headers: { authorization } });
 };
 
 /**

@@ -9,7 +9,7 @@ import { listedServices } from '@ad-race/service-testing';
 // it; a test checks the committed file is what this makes.
 
 /** The namespace the compose file and the Kubernetes manifests run. */
-export const DEPLOYED_NAMESPACE = 'ad-race';
+const DEPLOYED_NAMESPACE = 'ad-race';
 
 /** The variable holding a service's broker password: ads-v1 → ADS_V1_BROKER_PASSWORD. */
 export function passwordVariable(service: string): string {

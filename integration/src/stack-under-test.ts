@@ -1,4 +1,4 @@
-import { startService, startTestBroker, willUseStackQueues, type TestBroker } from '@ad-race/service-testing';
+import { listedServices, startService, startTestBroker, willUseStackQueues, type TestBroker } from '@ad-race/service-testing';
 import { openTestNamespace } from '@ad-race/testing';
 import { openCustomerSocket, startWeb, type AdSocket } from '@ad-race/web/testing';
 import type { FastifyInstance } from 'fastify';
@@ -67,4 +67,19 @@ export function stackUnderTest(label: string) {
     },
   };
   return suite;
+}
+
+/**
+ * Starts web, then every other service of the list with its stack settings
+ * (as `npm start` runs them), each on the environment `env(name)` gives it,
+ * into `apps` by name as each is ready: a caller's cleanup then stops those
+ * started even if a later one fails.
+ */
+export async function startListedServices(
+  env: (name: string) => Record<string, string>,
+  apps: Record<string, FastifyInstance> = {},
+): Promise<Record<string, FastifyInstance>> {
+  apps['web'] = await startWeb(env('web'));
+  for (const { name, stack } of listedServices().filter((s) => s.name !== 'web')) apps[name] = await startService(name, { ...env(name), ...stack });
+  return apps;
 }

@@ -32,3 +32,36 @@ export function deadLetterName(namespace: string): string {
 
 /** The dead-letter queue holds at most this many messages: the oldest go first. */
 export const DEAD_LETTER_MAX_LENGTH = 10_000;
+
+/**
+ * The type of the queues whose contents must survive: the dead letters and
+ * every `durable` queue. `classic` lives on one node (a single broker's only
+ * choice); `quorum` is replicated over the nodes of a cluster (Raft), so its
+ * contents survive the loss of a minority of them, and a durable classic
+ * queue would be unusable while its one node is down.
+ *
+ * RabbitMQ (3.10 and later: checked on 3.10.8) keeps every argument those
+ * queues use for a quorum queue, with the same meaning: `x-max-length` with `x-overflow:
+ * drop-head` (the oldest go first), `x-expires`, and each message's own TTL
+ * (its deadline). A quorum queue keeps every message on disk, persistent or
+ * not, and counts redeliveries (`x-delivery-count`); RabbitMQ 4 drops a
+ * message handed back more than 20 times by default.
+ *
+ * A queue's type is fixed when it is first declared: declaring an existing
+ * queue with the other type fails (PRECONDITION_FAILED, inequivalent arg
+ * 'x-queue-type'), and every process of a namespace declares the dead
+ * letters, so all must agree. Switching a namespace means deleting its dead
+ * letters and durable queues first (their contents with them), or moving to
+ * a new namespace.
+ */
+export type DurableQueueType = 'classic' | 'quorum';
+
+/**
+ * How the dead-letter queue is declared, by every process of a namespace alike:
+ * durable, bounded, and of the namespace's durable queue type. Classic queues
+ * are declared without x-queue-type, exactly as before there was a choice.
+ */
+export function deadLetterQueueOptions(type: DurableQueueType): { durable: boolean; arguments: Record<string, unknown> } {
+  const args: Record<string, unknown> = { 'x-max-length': DEAD_LETTER_MAX_LENGTH };
+  return { durable: true, arguments: type === 'quorum' ? { ...args, 'x-queue-type': 'quorum' } : args };
+}

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_MAX_LENGTH, deadLetterName, exchangeName, instanceQueueName, sharedQueueName } from '@ad-race/contracts';
+import { deadLetterName, deadLetterQueueOptions, exchangeName, instanceQueueName, sharedQueueName, type DurableQueueType } from '@ad-race/contracts';
 import type { Channel, Options } from 'amqplib';
 
 /**
@@ -15,28 +15,8 @@ import type { Channel, Options } from 'amqplib';
  */
 export type QueueKind = { kind: 'shared'; group: string } | { kind: 'per-instance' } | { kind: 'durable'; group: string; maxLength: number };
 
-/**
- * The type of the queues whose contents must survive: the dead letters and
- * every `durable` queue. `classic` lives on one node (a single broker's only
- * choice); `quorum` is replicated over the nodes of a cluster (Raft), so its
- * contents survive the loss of a minority of them, and a durable classic
- * queue would be unusable while its one node is down.
- *
- * RabbitMQ (3.10 and later: checked on 3.10.8) keeps every argument those
- * queues use for a quorum queue, with the same meaning: `x-max-length` with `x-overflow:
- * drop-head` (the oldest go first), `x-expires`, and each message's own TTL
- * (its deadline). A quorum queue keeps every message on disk, persistent or
- * not, and counts redeliveries (`x-delivery-count`); RabbitMQ 4 drops a
- * message handed back more than 20 times by default.
- *
- * A queue's type is fixed when it is first declared: declaring an existing
- * queue with the other type fails (PRECONDITION_FAILED, inequivalent arg
- * 'x-queue-type'), and every process of a namespace declares the dead
- * letters, so all must agree. Switching a namespace means deleting its dead
- * letters and durable queues first (their contents with them), or moving to
- * a new namespace.
- */
-export type DurableQueueType = 'classic' | 'quorum';
+/** The type of the queues whose contents must survive (see @ad-race/contracts). */
+export type { DurableQueueType };
 
 /** How long an unused shared queue (a version nobody runs any more) stays in the broker. */
 const SHARED_QUEUE_EXPIRES_MS = 10 * 60_000;
@@ -76,7 +56,7 @@ export class Topology {
   async declareExchanges(ch: Channel, channels: Iterable<string>): Promise<void> {
     for (const channel of channels) await ch.assertExchange(this.exchange(channel), 'fanout', { durable: true });
     await ch.assertExchange(this.deadLetters, 'fanout', { durable: true });
-    await ch.assertQueue(this.deadLetters, lasting(this.durableQueueType, { 'x-max-length': DEAD_LETTER_MAX_LENGTH }));
+    await ch.assertQueue(this.deadLetters, deadLetterQueueOptions(this.durableQueueType));
     await ch.bindQueue(this.deadLetters, this.deadLetters, '');
   }
 

@@ -82,10 +82,16 @@ export async function startRabbitMQCluster(): Promise<RabbitMQCluster> {
     running.set(`rabbit@${host}`, container);
   };
 
+  /** The first node still running, and its container. */
+  function firstRunning(): [string, StartedRabbitMQContainer] {
+    const first = [...running][0];
+    if (!first) throw new Error('no node of the cluster is running');
+    return first;
+  }
+
   /** Runs a command-line tool on a running node, and reads its JSON output as `schema` says. */
   async function ask<S extends TSchema>(schema: S, command: string[]): Promise<Static<S>> {
-    const [node, container] = [...running][0] ?? [];
-    if (!container) throw new Error('no node of the cluster is running');
+    const [node, container] = firstRunning();
     const { exitCode, stdout, stderr } = await container.exec(command);
     if (exitCode !== 0) throw new Error(`${command.join(' ')} on ${node} exited with ${exitCode}: ${stderr || stdout}`);
     const answer: unknown = JSON.parse(stdout);
@@ -126,8 +132,7 @@ export async function startRabbitMQCluster(): Promise<RabbitMQCluster> {
       return (await ask(ClusterStatus, ['rabbitmq-diagnostics', '-q', 'cluster_status', '--formatter', 'json'])).running_nodes;
     },
     async connections() {
-      const [node, container] = [...running][0] ?? [];
-      if (!container) throw new Error('no node of the cluster is running');
+      const [node, container] = firstRunning();
       const res = await fetch(`http://${container.getHost()}:${container.getMappedPort(MANAGEMENT_PORT)}/api/connections`, {
         headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
       });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 
 /** Where Chromium is looked for, after CHROMIUM_PATH: Debian's and Ubuntu's packages, then Google Chrome. */
-export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
 /**
  * The Chromium the browser tests drive with playwright-core: CHROMIUM_PATH

@@ -46,8 +46,8 @@ export async function loadService(name: string): Promise<ServiceModule> {
  */
 export async function startService(name: string, env: Record<string, string>): Promise<FastifyInstance> {
   const { Config, buildApp } = await loadService(name);
-  const dataDir = env['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), `${name}-`));
-  const app = await buildApp({ config: readConfig(Config, { DATA_DIR: dataDir, ...env }) as never, logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) });
+  const dataDir = 'DATA_DIR' in Config.properties && env['DATA_DIR'] === undefined ? { DATA_DIR: mkdtempSync(join(tmpdir(), `${name}-`)) } : {};
+  const app = await buildApp({ config: readConfig(Config, { ...dataDir, ...env }) as never, logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) });
   await app.ready();
   await waitUntilReady(app);
   return app;

@@ -1,3 +1,4 @@
+import type { DurableQueueType } from '@ad-race/contracts';
 import { BusProbe } from './probe';
 import { randomUUID } from 'node:crypto';
 
@@ -15,7 +16,7 @@ export function uniqueNamespace(label = 'test'): string {
  * Opens a probe on a fresh namespace; `cleanup()` deletes what the test
  * declared in the broker (the shared broker keeps everything otherwise).
  */
-export async function openTestNamespace(label?: string, url = brokerUrl(), deadLetterQueueType: 'classic' | 'quorum' = 'classic') {
+export async function openTestNamespace(label?: string, url = brokerUrl(), deadLetterQueueType: DurableQueueType = 'classic') {
   const namespace = uniqueNamespace(label);
   const probe = await BusProbe.open(url, namespace, deadLetterQueueType);
   return {

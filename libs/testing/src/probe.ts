@@ -1,4 +1,4 @@
-import { DEAD_LETTER_MAX_LENGTH, deadLetterName, exchangeName, MESSAGES, sharedQueueName, type MessageContract } from '@ad-race/contracts';
+import { deadLetterName, deadLetterQueueOptions, exchangeName, MESSAGES, sharedQueueName, type DurableQueueType, type MessageContract } from '@ad-race/contracts';
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 
 export interface DeadLetter {
@@ -35,7 +35,7 @@ export class BusProbe {
    * Opens the probe and declares every message version's exchange, and the dead letters:
    * a quorum queue where the namespace's services use quorum queues (DURABLE_QUEUE_TYPE).
    */
-  static async open(url: string, namespace: string, deadLetterQueueType: 'classic' | 'quorum' = 'classic'): Promise<BusProbe> {
+  static async open(url: string, namespace: string, deadLetterQueueType: DurableQueueType = 'classic'): Promise<BusProbe> {
     const model = await connect(url);
     model.on('error', () => undefined);
     const channel = await model.createChannel();
@@ -43,8 +43,7 @@ export class BusProbe {
     for (const contract of MESSAGES) await channel.assertExchange(exchangeName(namespace, contract.channel), 'fanout', { durable: true });
     const deadLetters = deadLetterName(namespace);
     await channel.assertExchange(deadLetters, 'fanout', { durable: true });
-    const type = deadLetterQueueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {};
-    await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-max-length': DEAD_LETTER_MAX_LENGTH, ...type } });
+    await channel.assertQueue(deadLetters, deadLetterQueueOptions(deadLetterQueueType));
     await channel.bindQueue(deadLetters, deadLetters, '');
     return new BusProbe(model, channel, namespace);
   }
