@@ -16,8 +16,8 @@ const production = [
   { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:bus'] },
   { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: ['type:domain', 'type:bus', 'type:runtime', 'type:test-util'] },
   { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:domain', 'type:test-util'] },
-  // Tools people run against a stack (the customer simulator): only the domain; they talk to the stack over HTTP.
-  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain'] },
+  // Tools (the simulator, the walkthrough, the Chromium they drive): only the domain and each other; they talk to the stack over HTTP.
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:tool'] },
   // End-to-end tests may drive the stack with a tool (the simulator).
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:bus', 'type:runtime', 'type:test-util', 'type:tool'] },
   // Where code runs: the browser and "anywhere" never reach for Node-only code.

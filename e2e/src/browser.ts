@@ -1,14 +1,4 @@
-import { chromiumPath } from '@ad-race/service-testing';
 import { eventually } from '@ad-race/testing';
-import { chromium, type Browser } from 'playwright-core';
-
-/** The Chromium the tests drive: headless, and quiet on the network beyond the stack. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
 
 /** Waits for the text of `locator` to match `pattern`, and says what it was if it never does. */
 export async function expectText(locator: { textContent(): Promise<string | null> }, pattern: RegExp, timeoutMs = 5_000): Promise<void> {

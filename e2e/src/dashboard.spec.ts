@@ -1,10 +1,11 @@
+import { launchChromium } from '@ad-race/chromium';
 import { startStack, willUseStackQueues, type RunningStack } from '@ad-race/service-testing';
 import { simulate } from '@ad-race/simulator';
 import { eventually, openTestNamespace } from '@ad-race/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { expectText, launchChromium } from './browser';
+import { expectText } from './browser';
 
 /** Screenshots for people to look at, left behind by every run (git ignores them). */
 const SCREENSHOTS = join(__dirname, '..', 'screenshots');

@@ -1,10 +1,11 @@
+import { launchChromium } from '@ad-race/chromium';
 import { startStack, willUseStackQueues, type RunningStack } from '@ad-race/service-testing';
 import { eventually, openTestNamespace } from '@ad-race/testing';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expectText, launchChromium } from './browser';
+import { expectText } from './browser';
 
 async function logIn(page: Page, url: string, email = 'anna@example.com'): Promise<void> {
   await page.goto(url);

@@ -4,5 +4,4 @@ export * from './stack';
 export * from './broker';
 export * from './services';
 export * from './load';
-export * from './chromium';
 export * from './broker-cluster';

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'chromium',
+  preset: '../../jest.preset.js',
+};
