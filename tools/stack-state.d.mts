@@ -16,13 +16,14 @@ export function stateFile(tmp: string, key: StackKey): string;
 export const StackRecord: TObject;
 export const StackStatus: TObject;
 export const ActionReply: TObject;
+export const EXIT: { done: 0; failed: 1; usage: 2; unchanged: 3 };
 export function checked<S extends TObject>(schema: S, value: unknown, what: string): Static<S>;
 export function isAlive(pid: number): boolean;
 export type Judged =
   | { kind: 'none' }
   | { kind: 'unreadable'; problem: string }
   | { kind: 'stale'; pid: number }
-  | { kind: 'live'; record: StackKey & { supervisor: number; control: string; token: string; services: { name: string; port: number; pid: number | null; shadow: boolean }[] } };
+  | { kind: 'live'; record: StackKey & { supervisor: number; control: string; token: string; services: { name: string; port: number; pid: number | null; shadow: boolean; messages: string | null }[] } };
 export function judgeRecord(text: string | undefined, alive?: (pid: number) => boolean): Judged;
 export function readRecord(file: string): Judged;
 export class UsageError extends Error {}
@@ -31,9 +32,12 @@ export interface StageCommand {
   verb: 'status' | 'start' | 'stop' | 'restart' | 'shadow' | 'clean';
   service: string | undefined;
   shadow: boolean | undefined;
+  settings: Record<string, string>;
 }
+export const STAGE_SETTINGS: Record<string, string[]>;
+export function readsSetting(root: string, service: string, setting: string): boolean;
 export function parseStageArgs(argv: string[], services: string[]): StageCommand;
-export function composeShadowVariable(service: string): string;
-export function composeCommands(command: Pick<StageCommand, 'verb' | 'service' | 'shadow'>, wait?: boolean): { args: string[]; env: Record<string, string> }[];
+export function composeVariable(service: string, setting: string): string;
+export function composeCommands(command: Pick<StageCommand, 'verb' | 'service'> & { settings?: Record<string, string> }, wait?: boolean): { args: string[]; env: Record<string, string> }[];
 export function runningComposeServices(output: string): string[];
 export function redactUrl(url: string): string;

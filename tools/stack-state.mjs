@@ -1,8 +1,8 @@
 // What tools/start-stack.mjs (the supervisor of a stack) and tools/stage.mjs
 // (its controls) agree on: which stack an environment means, where that stack
 // records itself, how to read that record without trusting a stale one, and
-// the stage command's arguments. Pure but for isAlive() and readRecord();
-// unit-tested in e2e/src/stage-tool.spec.ts.
+// the stage command's arguments. Pure but for isAlive(), readRecord() and
+// readsSetting(); unit-tested in e2e/src/stage-tool.spec.ts.
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { readFileSync } from 'node:fs';
@@ -47,6 +47,8 @@ const Service = Type.Object({
   port: Type.Integer(),
   pid: Type.Union([Type.Integer(), Type.Null()]),
   shadow: Type.Boolean(),
+  /** The message version it reads and writes (MESSAGES), for a service that has the setting; null for one that has not. */
+  messages: Type.Union([Type.String(), Type.Null()]),
 });
 
 /** What a supervisor records about its stack (rewritten on every change) and answers on /status. */
@@ -67,8 +69,15 @@ export const StackStatus = Type.Object({
   port: Type.Integer(),
   services: Type.Array(ServiceStatus),
 });
-/** What the control server answers to an action: what happened, in one line, and whether it did what was asked. */
-export const ActionReply = Type.Object({ ok: Type.Boolean(), message: Type.String() });
+/**
+ * What the control server answers to an action: what happened, in one line,
+ * and whether it did what was asked; `unchanged` when there was nothing to do
+ * (a start of a service that runs, a stop of one that does not).
+ */
+export const ActionReply = Type.Object({ ok: Type.Boolean(), message: Type.String(), unchanged: Type.Optional(Type.Boolean()) });
+
+/** stage's exit codes: done, failed, a usage error, and nothing to do (it already ran, or was already stopped). */
+export const EXIT = { done: 0, failed: 1, usage: 2, unchanged: 3 };
 
 /** Checks a value against a schema; throws one line naming the first problem. */
 export function checked(schema, value, what) {
@@ -118,19 +127,52 @@ export function readRecord(file) {
 export class UsageError extends Error {}
 
 const VERBS = ['status', 'start', 'stop', 'restart', 'shadow', 'clean'];
-const USAGE = 'usage: npm run stage -- [--compose] <status|start|stop|restart|shadow|clean> [service] [on|off]';
+const USAGE = 'usage: npm run stage -- [--compose] <status|start|stop|restart|shadow|clean> [service] [on|off | SETTING=value ...]';
 
 /**
- * The stage command's arguments: `[--compose] verb [service] [on|off]`.
+ * The settings stage may give a service it starts or restarts, and the values
+ * each may take: SHADOW (timed, never shown) and MESSAGES (the message version
+ * it reads and writes). A service takes only those its configuration reads.
+ */
+export const STAGE_SETTINGS = { SHADOW: ['true', 'false'], MESSAGES: ['v1', 'v2'] };
+
+/** Whether a service's configuration (services/<name>/src/config.ts under `root`) reads a setting. */
+export function readsSetting(root, service, setting) {
+  try {
+    return new RegExp(`\\b${setting}\\s*:`).test(readFileSync(join(root, 'services', service, 'src/config.ts'), 'utf8'));
+  } catch (err) {
+    if (err.code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/**
+ * One `SETTING=value` of a start or restart: a setting of STAGE_SETTINGS and
+ * one of its values, or a UsageError that says what may be given.
+ */
+function parseSetting(text) {
+  const [name, value, ...more] = text.split('=');
+  const values = STAGE_SETTINGS[name];
+  if (!Object.hasOwn(STAGE_SETTINGS, name) || more.length || value === undefined) {
+    throw new UsageError(`"${text}" is no setting: give SETTING=value, with SETTING one of ${Object.keys(STAGE_SETTINGS).join(', ')}`);
+  }
+  if (!values.includes(value)) throw new UsageError(`${name} takes ${values.join(' or ')}, not "${value}"`);
+  return [name, value];
+}
+
+/**
+ * The stage command's arguments: `[--compose] verb [service] [on|off | SETTING=value ...]`.
  * start, stop, restart and shadow name one service of the list; status may;
- * shadow takes on (the default) or off; clean names none.
+ * shadow takes on (the default) or off; start and restart may give settings
+ * (STAGE_SETTINGS), which the service keeps until it is given others; clean
+ * names none. `settings` holds what the command sets: for shadow, SHADOW.
  */
 export function parseStageArgs(argv, services) {
   const compose = argv.includes('--compose');
   const rest = argv.filter((a) => a !== '--compose');
   const unknownFlag = rest.find((a) => a.startsWith('-'));
   if (unknownFlag) throw new UsageError(`unknown option ${unknownFlag}; ${USAGE}`);
-  const [verb, service, extra, ...more] = rest;
+  const [verb, service, ...after] = rest;
   if (!verb) throw new UsageError(USAGE);
   if (!VERBS.includes(verb)) throw new UsageError(`unknown command "${verb}"; the commands are ${VERBS.join(', ')}`);
   if (service !== undefined && !services.includes(service)) throw new UsageError(`unknown service "${service}"; the services are ${services.join(', ')}`);
@@ -138,18 +180,28 @@ export function parseStageArgs(argv, services) {
   if (needsService && service === undefined) throw new UsageError(`${verb} needs a service: one of ${services.join(', ')}`);
   if (verb === 'clean' && service !== undefined) throw new UsageError('clean takes no service: it removes the whole namespace');
   if (verb === 'clean' && compose) throw new UsageError('clean is for a shared broker; the compose stack has a broker of its own (docker compose down -v removes it)');
-  if (more.length || (extra !== undefined && verb !== 'shadow')) throw new UsageError(`too many arguments; ${USAGE}`);
+  const takesSettings = verb === 'start' || verb === 'restart';
+  if (after.length > (takesSettings ? Object.keys(STAGE_SETTINGS).length : verb === 'shadow' ? 1 : 0)) throw new UsageError(`too many arguments; ${USAGE}`);
   let shadow;
+  let settings = {};
   if (verb === 'shadow') {
+    const [extra] = after;
     if (extra !== undefined && extra !== 'on' && extra !== 'off') throw new UsageError(`shadow takes on or off, not "${extra}"`);
     shadow = extra !== 'off';
+    settings = { SHADOW: String(shadow) };
   }
-  return { compose, verb, service, shadow };
+  if (takesSettings) {
+    const pairs = after.map(parseSetting);
+    const twice = pairs.find(([name], i) => pairs.findIndex(([other]) => other === name) !== i);
+    if (twice) throw new UsageError(`${twice[0]} is given twice`);
+    settings = Object.fromEntries(pairs);
+  }
+  return { compose, verb, service, shadow, settings };
 }
 
-/** The variable docker-compose.yml reads a service's SHADOW setting from: ads-v2 -> ADS_V2_SHADOW. */
-export function composeShadowVariable(service) {
-  return `${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SHADOW`;
+/** The variable docker-compose.yml reads a service's setting from: ads-v2's SHADOW -> ADS_V2_SHADOW. */
+export function composeVariable(service, setting) {
+  return `${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${setting}`;
 }
 
 /**
@@ -158,21 +210,24 @@ export function composeShadowVariable(service) {
  * environment it adds. `wait`: the compose can wait until a service is
  * running and healthy (`up --wait`, Compose v2; docker-compose v1 cannot).
  */
-export function composeCommands({ verb, service, shadow }, wait = true) {
+export function composeCommands({ verb, service, settings = {} }, wait = true) {
   const only = service ? [service] : [];
-  const up = ['up', '--detach', ...(wait ? ['--wait'] : []), service];
+  const up = (...options) => ['up', '--detach', ...options, ...(wait ? ['--wait'] : []), service];
+  // A changed setting makes compose recreate the container with it.
+  const withSettings = { args: up(), env: Object.fromEntries(Object.entries(settings).map(([name, value]) => [composeVariable(service, name), value])) };
+  const given = Object.keys(settings).length > 0;
   switch (verb) {
     case 'status':
       return [{ args: ['ps', '--all', ...only], env: {} }];
     case 'start':
-      return [{ args: up, env: {} }];
+      // Without settings, a stopped container starts as it was made (with the settings it was given), as on `npm start`'s stack.
+      return [given ? withSettings : { args: up('--no-recreate'), env: {} }];
     case 'stop':
       return [{ args: ['stop', service], env: {} }];
     case 'restart':
-      return [{ args: ['restart', service], env: {} }];
+      return [given ? withSettings : { args: ['restart', service], env: {} }];
     case 'shadow':
-      // A changed setting makes compose recreate the container with it.
-      return [{ args: up, env: { [composeShadowVariable(service)]: String(shadow) } }];
+      return [withSettings];
     default:
       throw new UsageError(`${verb} is not a compose command`);
   }

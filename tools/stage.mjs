@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Stage controls: see and change the services of a running stack, one at a time.
 //
-//   npm run stage -- status [service]      every service: running or stopped, pid, port, shadow, ready
+//   npm run stage -- status [service]      every service: running or stopped, pid, port, shadow, messages, ready
 //   npm run stage -- stop ads-v2           SIGTERM, and waits until it has exited
 //   npm run stage -- start ads-v2          starts it and waits until it is ready
-//   npm run stage -- restart ads-v2
+//   npm run stage -- start ads-v3 MESSAGES=v1      ... with settings, which it keeps (SHADOW=true|false, MESSAGES=v1|v2)
+//   npm run stage -- restart ads-v2 [MESSAGES=v2]
 //   npm run stage -- shadow ads-v2 [on|off]   restarts it with SHADOW=true (timed, never shown) or false
 //   npm run stage -- clean                 removes the namespace's exchanges and queues from the broker
 //
@@ -13,6 +14,8 @@
 // supervisor (tools/start-stack.mjs), found by the record it keeps while it
 // runs, to start and stop its own children. With --compose, the same verbs
 // act on the compose stack (docker-compose.yml) through `docker compose`.
+// Exit codes: 0 done, 1 failed, 2 a usage error, 3 nothing to do (a start of
+// a service that runs, a stop of one that does not).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,14 +23,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ActionReply,
+  EXIT,
   checked,
   composeCommands,
-  composeShadowVariable,
+  composeVariable,
   runningComposeServices,
   DEFAULT_AMQP_URL,
   describeKey,
   parseStageArgs,
   readRecord,
+  readsSetting,
   redactUrl,
   stackKey,
   StackStatus,
@@ -42,11 +47,17 @@ const SERVICES = JSON.parse(readFileSync(join(root, 'services/services.json'), '
 
 class Failure extends Error {}
 
-/** The services whose configuration reads SHADOW (services/<name>/src/config.ts). */
-function readsShadow(name) {
-  const config = join(root, 'services', name, 'src/config.ts');
-  return existsSync(config) && /\bSHADOW\s*:/.test(readFileSync(config, 'utf8'));
+/** A UsageError unless the service's configuration reads every setting given it. */
+function checkSettings({ service, settings }) {
+  for (const setting of Object.keys(settings)) {
+    if (readsSetting(root, service, setting)) continue;
+    const having = SERVICES.filter((name) => readsSetting(root, name, setting));
+    throw new UsageError(`${service} has no ${setting} setting; those that have: ${having.join(', ')}`);
+  }
 }
+
+/** Settings as a command gives them: "MESSAGES=v1 SHADOW=true". */
+const spelled = (settings) => Object.entries(settings).map(([setting, value]) => `${setting}=${value}`).join(' ');
 
 /** The records of the stacks running on this machine (stale ones left out). */
 function liveStacks() {
@@ -103,27 +114,28 @@ function printStatus(status, only) {
   const rows = status.services.filter((s) => !only || s.name === only);
   const width = Math.max(...rows.map((s) => s.name.length), 'service'.length);
   console.log(`stack ${describeKey(status)} (supervisor pid ${status.supervisor})`);
-  console.log(`  ${'service'.padEnd(width)}  state    pid      port   shadow  ready`);
+  console.log(`  ${'service'.padEnd(width)}  state    pid      port   shadow  messages  ready`);
   for (const s of rows) {
     const running = s.pid !== null;
     console.log(
-      `  ${s.name.padEnd(width)}  ${(running ? 'running' : 'stopped').padEnd(7)}  ${String(s.pid ?? '-').padEnd(7)}  ${String(s.port).padEnd(5)}  ${(s.shadow ? 'yes' : 'no').padEnd(6)}  ${running ? (s.ready ? 'yes' : 'no') : '-'}`,
+      `  ${s.name.padEnd(width)}  ${(running ? 'running' : 'stopped').padEnd(7)}  ${String(s.pid ?? '-').padEnd(7)}  ${String(s.port).padEnd(5)}  ${(s.shadow ? 'yes' : 'no').padEnd(6)}  ${(s.messages ?? '-').padEnd(8)}  ${running ? (s.ready ? 'yes' : 'no') : '-'}`,
     );
   }
 }
 
-async function onStack({ verb, service, shadow }) {
+async function onStack({ verb, service, shadow, settings }) {
   const stack = selectedStack(stackKey(process.env));
   if (verb === 'status') {
     const { body } = await ask(stack, 'GET', '/status');
     printStatus(checked(StackStatus, body, "the supervisor's status"), service);
-    return true;
+    return EXIT.done;
   }
-  const path = verb === 'shadow' ? `/shadow/${service}/${shadow ? 'on' : 'off'}` : `/${verb}/${service}`;
+  const query = verb === 'start' || verb === 'restart' ? new URLSearchParams(settings).toString() : '';
+  const path = verb === 'shadow' ? `/shadow/${service}/${shadow ? 'on' : 'off'}` : `/${verb}/${service}${query ? `?${query}` : ''}`;
   const { body } = await ask(stack, 'POST', path);
   const reply = checked(ActionReply, body, "the supervisor's answer");
   (reply.ok ? console.log : console.error)(`[stage] ${reply.message}`);
-  return reply.ok;
+  return reply.ok ? EXIT.done : reply.unchanged ? EXIT.unchanged : EXIT.failed;
 }
 
 /** Compose v2 (`docker compose`), else v1 (`docker-compose`, as Debian packages it). */
@@ -146,7 +158,7 @@ function compose(cli, args, env = {}, capture = false) {
 }
 
 function onCompose(command) {
-  const { verb, service, shadow } = command;
+  const { verb, service, settings } = command;
   const cli = composeCli();
   const name = `${cli.cmd} ${cli.base.join(' ')}`.trim();
   if (verb === 'start') {
@@ -154,25 +166,27 @@ function onCompose(command) {
     if (running.status !== 0) throw new Failure(`${name} ps failed (exit code ${running.status}): is the container engine running?`);
     if (runningComposeServices(running.stdout).includes(service)) {
       console.error(`[stage] ${service} already runs in the compose stack: nothing started`);
-      return false;
+      return EXIT.unchanged;
     }
   }
   for (const { args, env } of composeCommands(command, cli.wait)) {
     const run = compose(cli, args, env);
     if (run.status !== 0) {
       console.error(`[stage] ${name} ${args.join(' ')} failed (exit code ${run.status})`);
-      return false;
+      return EXIT.failed;
     }
   }
   const state = cli.wait ? 'runs and is ready' : `was started (${name} cannot wait until it is ready: see \`${name} ps\`)`;
-  if (verb === 'start') console.log(`[stage] ${service} ${state} in the compose stack`);
-  if (verb === 'restart') console.log(`[stage] ${service} restarted in the compose stack`);
+  // Compose keeps no settings of its own: the next `up` makes the container from docker-compose.yml's defaults again.
+  const given = Object.entries(settings);
+  const kept = given.length
+    ? ` with ${spelled(settings)}; a later \`${name} up\` without ${given.map(([setting, value]) => `${composeVariable(service, setting)}=${value}`).join(' ')} sets ${given.length > 1 ? 'them' : 'it'} back`
+    : '';
+  if (verb === 'start') console.log(`[stage] ${service} ${state} in the compose stack${kept}`);
+  if (verb === 'restart') console.log(`[stage] ${service} restarted in the compose stack${kept}`);
   if (verb === 'stop') console.log(`[stage] ${service} stopped in the compose stack`);
-  if (verb === 'shadow') {
-    const variable = composeShadowVariable(service);
-    console.log(`[stage] ${service} ${state} in the compose stack with SHADOW=${shadow}; a later \`${name} up\` without ${variable}=${shadow} sets it back`);
-  }
-  return true;
+  if (verb === 'shadow') console.log(`[stage] ${service} ${state} in the compose stack${kept}`);
+  return EXIT.done;
 }
 
 /** Deletes the namespace's exchanges, dead letters and the queues the list of services declares, through the test probe of libs/testing. */
@@ -197,18 +211,16 @@ async function clean() {
     await probe.close();
   }
   console.log(`[stage] removed namespace ${namespace}'s exchanges, dead letters and the services' queues from ${redactUrl(url)}`);
-  return true;
+  return EXIT.done;
 }
 
 try {
   const command = parseStageArgs(process.argv.slice(2), SERVICES);
-  if (command.verb === 'shadow' && !readsShadow(command.service)) {
-    throw new UsageError(`${command.service} has no shadow mode; those that have: ${SERVICES.filter(readsShadow).join(', ')}`);
-  }
-  const ok = command.verb === 'clean' ? await clean() : command.compose ? onCompose(command) : await onStack(command);
-  process.exitCode = ok ? 0 : 1;
+  checkSettings(command);
+  const code = command.verb === 'clean' ? await clean() : command.compose ? onCompose(command) : await onStack(command);
+  process.exitCode = code;
 } catch (err) {
   if (!(err instanceof UsageError || err instanceof Failure)) throw err;
   console.error(err.message);
-  process.exitCode = err instanceof UsageError ? 2 : 1;
+  process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.failed;
 }

@@ -17,6 +17,7 @@
 //   npm run stage -- status
 //   npm run stage -- stop ads-v2          (then `start ads-v2`, `restart ads-v2`)
 //   npm run stage -- shadow ads-v2 on     (restarted in shadow: timed, never shown; `off` to undo)
+//   npm run stage -- restart ads-v2 MESSAGES=v1   (restarted on the v1 messages; it keeps them)
 // With PORT and BUS_NAMESPACE set as for this stack, stage acts on this stack
 // only; Ctrl-C (or SIGTERM) stops every service, those stage started too.
 // STACK_NODE_ARGS passes options to every service's node, such as a profiler:
@@ -28,7 +29,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { brokerFirst, NoBroker } from './broker-first.mjs';
-import { DEFAULT_NAMESPACE, describeKey, readRecord, redactUrl, selectingSettings, stackKey, stateDir, stateFile, UsageError } from './stack-state.mjs';
+import { DEFAULT_NAMESPACE, describeKey, readRecord, readsSetting, redactUrl, selectingSettings, STAGE_SETTINGS, stackKey, stateDir, stateFile, UsageError } from './stack-state.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LIST = JSON.parse(readFileSync(`${root}/services/services.json`, 'utf8')).services;
@@ -88,8 +89,8 @@ function stackSettings(name) {
   return settings;
 }
 
-/** Per service: its process while it runs, and the SHADOW setting stage gave it (undefined: the stack's own). */
-const services = new Map(SERVICES.map((name) => [name, { child: undefined, shadow: undefined, exited: undefined }]));
+/** Per service: its process while it runs, and the settings stage gave it (STAGE_SETTINGS), over the stack's own. */
+const services = new Map(SERVICES.map((name) => [name, { child: undefined, settings: {}, exited: undefined }]));
 let stopping = false;
 const token = randomBytes(24).toString('hex');
 let control; // the control server's address, once it listens
@@ -97,12 +98,14 @@ let control; // the control server's address, once it listens
 function environmentOf(name) {
   const env = { ...stackSettings(name), ...process.env, PORT: String(portOf(name)) };
   if (broker.container) env.AMQP_URL = broker.url;
-  const shadow = services.get(name).shadow;
-  if (shadow !== undefined) env.SHADOW = String(shadow);
-  return env;
+  return { ...env, ...services.get(name).settings };
 }
 
 const shadowOf = (name) => environmentOf(name).SHADOW === 'true';
+/** The message version a service reads and writes, for one that has the setting (null: it has none, or keeps its own default). */
+const messagesOf = (name) => (readsSetting(root, name, 'MESSAGES') ? (environmentOf(name).MESSAGES ?? null) : null);
+/** How a service runs, in a few words: ", in shadow, on the v1 messages". */
+const howItRuns = (name) => `${shadowOf(name) ? ', in shadow' : ''}${messagesOf(name) ? `, on the ${messagesOf(name)} messages` : ''}`;
 
 function spawnService(name) {
   const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -138,7 +141,7 @@ function record() {
     token,
     namespace: key.namespace,
     port: key.port,
-    services: SERVICES.map((name) => ({ name, port: portOf(name), pid: services.get(name).child?.pid ?? null, shadow: shadowOf(name) })),
+    services: SERVICES.map((name) => ({ name, port: portOf(name), pid: services.get(name).child?.pid ?? null, shadow: shadowOf(name), messages: messagesOf(name) })),
   };
   mkdirSync(stateDir(tmpdir()), { recursive: true, mode: 0o700 });
   writeFileSync(`${file}.${process.pid}`, JSON.stringify(state, null, 2), { mode: 0o600 });
@@ -179,30 +182,37 @@ async function stopService(name) {
 let queue = Promise.resolve();
 const serially = (action) => (queue = queue.then(action, action));
 
+/** Settings as a command gives them: "MESSAGES=v1 SHADOW=true". */
+const spelled = (settings) => Object.entries(settings).map(([setting, value]) => `${setting}=${value}`).join(' ');
+
 const actions = {
-  async start(name) {
+  /** Starts a stopped service; the settings given (STAGE_SETTINGS) are kept for its later starts. */
+  async start(name, settings = {}) {
     const running = services.get(name).child;
-    if (running) return { ok: false, message: `${name} already runs (pid ${running.pid}, port ${portOf(name)}): nothing started` };
+    if (running) {
+      const hint = Object.keys(settings).length ? `; \`restart ${name} ${spelled(settings)}\` restarts it with those settings` : '';
+      return { ok: false, unchanged: true, message: `${name} already runs (pid ${running.pid}, port ${portOf(name)}): nothing started${hint}` };
+    }
+    Object.assign(services.get(name).settings, settings);
     const child = spawnService(name);
     const problem = await waitReady(name, 30_000);
     if (problem) return { ok: false, message: problem };
-    console.error(`[stack] ${name} started, as npm run stage asked: ready on :${portOf(name)}${shadowOf(name) ? ', in shadow' : ''}`);
-    return { ok: true, message: `${name} ready (pid ${child.pid}, port ${portOf(name)}${shadowOf(name) ? ', in shadow' : ''})` };
+    console.error(`[stack] ${name} started, as npm run stage asked: ready on :${portOf(name)}${howItRuns(name)}`);
+    return { ok: true, message: `${name} ready (pid ${child.pid}, port ${portOf(name)}${howItRuns(name)})` };
   },
   async stop(name) {
     const running = services.get(name).child;
-    if (!running) return { ok: false, message: `${name} is not running: nothing stopped` };
+    if (!running) return { ok: false, unchanged: true, message: `${name} is not running: nothing stopped` };
     await stopService(name);
     return { ok: true, message: `${name} stopped (was pid ${running.pid})` };
   },
-  async restart(name) {
+  async restart(name, settings = {}) {
     await stopService(name);
-    return actions.start(name);
+    return actions.start(name, settings);
   },
-  async shadow(name, on) {
-    services.get(name).shadow = on;
-    await stopService(name);
-    const started = await actions.start(name);
+  async shadow(name, settings) {
+    const started = await actions.restart(name, settings);
+    const on = settings.SHADOW === 'true';
     return started.ok ? { ...started, message: `${started.message}; SHADOW=${on}: its answers are ${on ? 'timed, never shown' : 'shown when it wins'}` } : started;
   },
 };
@@ -215,25 +225,48 @@ async function status() {
     services: await Promise.all(
       SERVICES.map(async (name) => {
         const pid = services.get(name).child?.pid ?? null;
-        return { name, port: portOf(name), pid, shadow: shadowOf(name), ready: pid !== null && (await ready(portOf(name), 500)) };
+        return { name, port: portOf(name), pid, shadow: shadowOf(name), messages: messagesOf(name), ready: pid !== null && (await ready(portOf(name), 500)) };
       }),
     ),
   };
 }
 
-// Orders: GET /status; POST /<start|stop|restart>/<service>; POST /shadow/<service>/<on|off>. No bodies.
+/**
+ * The settings of an order's query (start and restart: ?MESSAGES=v1&SHADOW=true), or
+ * a problem: each a setting of STAGE_SETTINGS that the service reads, with one of its values.
+ */
+function orderedSettings(name, query) {
+  const settings = {};
+  for (const [setting, value] of query) {
+    if (!Object.hasOwn(STAGE_SETTINGS, setting) || !STAGE_SETTINGS[setting].includes(value) || Object.hasOwn(settings, setting)) return { problem: `no such setting: ${setting}=${value}` };
+    if (!readsSetting(root, name, setting)) return { problem: `${name} has no ${setting} setting` };
+    settings[setting] = value;
+  }
+  return { settings };
+}
+
+// Orders: GET /status; POST /<start|restart>/<service>[?SETTING=value&...]; POST /stop/<service>; POST /shadow/<service>/<on|off>. No bodies.
 const server = createServer((req, res) => {
   const reply = (code, body) => {
     res.writeHead(code, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
   if (req.headers['x-stage-token'] !== token) return reply(403, { ok: false, message: 'wrong or missing x-stage-token' });
-  const [verb, name, setting, ...more] = (req.url ?? '').split('/').slice(1);
-  if (req.method === 'GET' && verb === 'status' && name === undefined) return void status().then((s) => reply(200, s));
-  const valid = req.method === 'POST' && Object.hasOwn(actions, verb) && SERVICES.includes(name) && !more.length && (verb === 'shadow' ? ['on', 'off'].includes(setting) : setting === undefined);
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const [verb, name, setting, ...more] = url.pathname.split('/').slice(1);
+  if (req.method === 'GET' && verb === 'status' && name === undefined && !url.search) return void status().then((s) => reply(200, s));
+  const valid =
+    req.method === 'POST' &&
+    Object.hasOwn(actions, verb) &&
+    SERVICES.includes(name) &&
+    !more.length &&
+    (verb === 'shadow' ? ['on', 'off'].includes(setting) : setting === undefined) &&
+    (verb === 'start' || verb === 'restart' || !url.search);
   if (!valid) return reply(404, { ok: false, message: `no such order: ${req.method} ${req.url}` });
+  const { settings, problem } = verb === 'shadow' ? { settings: { SHADOW: String(setting === 'on') } } : orderedSettings(name, url.searchParams);
+  if (problem) return reply(400, { ok: false, message: problem });
   if (stopping) return reply(409, { ok: false, message: 'the stack is stopping' });
-  serially(() => actions[verb](name, setting === 'on')).then(
+  serially(() => actions[verb](name, settings)).then(
     (result) => reply(result.ok ? 200 : 409, result),
     (err) => reply(500, { ok: false, message: String(err?.message ?? err) }),
   );
@@ -286,7 +319,7 @@ if (services.get('monitor')?.child) console.log(`[stack] the dashboard: http://l
 // The settings that select this stack, for the commands below (none for the default stack).
 const selected = selectingSettings(key);
 const stage = `${selected ? `${selected} ` : ''}npm run stage --`;
-console.log(`[stack] see and change it: ${stage} status | stop ads-v2 | start ads-v2 | restart ads-v2 | shadow ads-v2 on|off`);
+console.log(`[stack] see and change it: ${stage} status | stop ads-v2 | start ads-v2 | restart ads-v2 [MESSAGES=v1|v2] | shadow ads-v2 on|off`);
 if (broker.container) console.log('[stack] stop all with Ctrl-C (the broker\'s container too)');
 else {
   const clean = `${key.namespace !== DEFAULT_NAMESPACE ? `BUS_NAMESPACE=${key.namespace} ` : ''}npm run stage -- clean`;

@@ -79,24 +79,24 @@ describe('stage controls on a stack of its own', () => {
     expect(stopped).toEqual({ code: 0, output: `[stage] ads-v2 stopped (was pid ${before})\n` });
     expect(running(before!)).toBe(false);
     expect(stack.pidOf('ads-v2')).toBeUndefined();
-    expect((await own.stage('status', 'ads-v2')).output).toMatch(/\n {2}ads-v2 +stopped +- +\d+ +no +-\n$/);
+    expect((await own.stage('status', 'ads-v2')).output).toMatch(/\n {2}ads-v2 +stopped +- +\d+ +no +v2 +-\n$/);
 
     const versions = await servedBy(30);
     expect(new Set(versions)).toEqual(new Set(['v1']));
 
     const started = await own.stage('start', 'ads-v2');
     expect(started.code).toBe(0);
-    expect(started.output).toMatch(/^\[stage\] ads-v2 ready \(pid \d+, port \d+\)\n$/);
+    expect(started.output).toMatch(/^\[stage\] ads-v2 ready \(pid \d+, port \d+, on the v2 messages\)\n$/);
     const after = stack.pidOf('ads-v2');
     expect(after).toBeDefined();
     expect(started.output).toContain(`pid ${after}`);
-    expect((await own.stage('status', 'ads-v2')).output).toMatch(new RegExp(`\\n {2}ads-v2 +running +${after} +\\d+ +no +yes\\n$`));
+    expect((await own.stage('status', 'ads-v2')).output).toMatch(new RegExp(`\\n {2}ads-v2 +running +${after} +\\d+ +no +v2 +yes\\n$`));
 
     // Some race soon goes to v2 again: views in small batches until one does.
     await eventually(async () => (await servedBy(10)).includes('v2'), 30_000, 'a page view served by ads-v2 after its start');
 
     const again = await own.stage('start', 'ads-v2');
-    expect(again.code).not.toBe(0);
+    expect(again.code).toBe(3); // nothing to do
     expect(again.output).toBe(`[stage] ads-v2 already runs (pid ${after}, port ${new URL(stack.urlOf('ads-v2')).port}): nothing started\n`);
     expect(stack.pidOf('ads-v2')).toBe(after);
   }, 90_000);
@@ -107,12 +107,28 @@ describe('stage controls on a stack of its own', () => {
     const pid = stack.pidOf('ads-v2')!;
     expect(shadowed.output).toContain(`pid ${pid}`);
     expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('SHADOW=true');
-    expect((await own.stage('status', 'ads-v2')).output).toMatch(new RegExp(`\\n {2}ads-v2 +running +${pid} +\\d+ +yes +yes\\n$`));
+    expect((await own.stage('status', 'ads-v2')).output).toMatch(new RegExp(`\\n {2}ads-v2 +running +${pid} +\\d+ +yes +v2 +yes\\n$`));
     expect(new Set(await servedBy(30))).toEqual(new Set(['v1']));
 
     expect((await own.stage('shadow', 'ads-v2', 'off')).code).toBe(0);
     expect(readFileSync(`/proc/${stack.pidOf('ads-v2')}/environ`, 'utf8').split('\0')).toContain('SHADOW=false');
     await eventually(async () => (await servedBy(10)).includes('v2'), 30_000, 'a page view served by ads-v2 out of shadow');
+  }, 90_000);
+
+  it('starts ads-v2 on the messages it is given, and keeps them over a stop and a start', async () => {
+    const environ = () => readFileSync(`/proc/${stack.pidOf('ads-v2')}/environ`, 'utf8').split('\0');
+    const moved = await own.stage('restart', 'ads-v2', 'MESSAGES=v1');
+    expect(moved).toEqual({ code: 0, output: expect.stringMatching(/^\[stage\] ads-v2 ready \(pid \d+, port \d+, on the v1 messages\)\n$/) });
+    expect(environ()).toContain('MESSAGES=v1');
+    expect((await own.stage('stop', 'ads-v2')).code).toBe(0);
+    expect((await own.stage('start', 'ads-v2')).code).toBe(0);
+    expect(environ()).toContain('MESSAGES=v1');
+    expect((await own.stage('status', 'ads-v2')).output).toMatch(/\n {2}ads-v2 +running +\d+ +\d+ +no +v1 +yes\n$/);
+
+    const refused = await own.stage('start', 'ads-v1', 'MESSAGES=v2');
+    expect(refused).toEqual({ code: 2, output: 'ads-v1 has no MESSAGES setting; those that have: ads-v2, ads-v3\n' });
+    expect((await own.stage('restart', 'ads-v2', 'MESSAGES=v2')).code).toBe(0);
+    expect(environ()).toContain('MESSAGES=v2');
   }, 90_000);
 });
 
@@ -141,7 +157,7 @@ describe('stage controls with two stacks on one machine', () => {
     expect(running(ofB!)).toBe(true);
     const status = await b.stage('status');
     expect(status.output).toContain(`stack PORT=${b.stack.port} BUS_NAMESPACE=${b.namespace} (supervisor pid `);
-    expect(status.output).toMatch(new RegExp(`\\n {2}ads-v2 +running +${ofB} +${b.stack.port + 2} +no +yes\\n`));
+    expect(status.output).toMatch(new RegExp(`\\n {2}ads-v2 +running +${ofB} +${b.stack.port + 2} +no +v2 +yes\\n`));
     expect((await a.stage('status')).output).toMatch(/\n {2}ads-v2 +stopped +- /);
   });
 
