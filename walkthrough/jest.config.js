@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'walkthrough',
+  preset: '../jest.preset.js',
+};
