@@ -29,7 +29,7 @@ Options:
                        The stack is set as the act begins, whatever ran before.
   --pace live|fast     live (default): waits for Enter between acts, 20 s of traffic
                        per act, a week in 2.5 min; fast: no waiting, the whole talk
-                       in about three minutes (CI, rehearsals)
+                       in about a minute and a half (CI, rehearsals)
   --compose            drive the compose stack (docker compose up) instead of npm start's
   --url <url>          the web server (default http://localhost:$PORT, or :$WEB_PORT with --compose; 3000)
   --monitor-url <url>  the monitor (default: npm start's monitor port, or :$MONITOR_PORT with --compose; 3005)
