@@ -36,6 +36,8 @@ export interface StageCommand {
 }
 export const STAGE_SETTINGS: Record<string, string[]>;
 export function readsSetting(root: string, service: string, setting: string): boolean;
+export function settingProblem(root: string, service: string, name: string, value: string): string | null;
+export function spellSettings(settings: Record<string, string>): string;
 export function parseStageArgs(argv: string[], services: string[]): StageCommand;
 export function composeVariable(service: string, setting: string): string;
 export function composeCommands(command: Pick<StageCommand, 'verb' | 'service'> & { settings?: Record<string, string> }, wait?: boolean): { args: string[]; env: Record<string, string> }[];

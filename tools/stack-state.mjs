@@ -147,16 +147,29 @@ export function readsSetting(root, service, setting) {
 }
 
 /**
- * One `SETTING=value` of a start or restart: a setting of STAGE_SETTINGS and
- * one of its values, or a UsageError that says what may be given.
+ * What is wrong with giving a service a setting, in one line, or null: the
+ * setting must be one of STAGE_SETTINGS, the value one of its values, and the
+ * service's configuration (under `root`) must read it. The command line and
+ * the supervisor's control server both ask.
  */
+export function settingProblem(root, service, name, value) {
+  if (!Object.hasOwn(STAGE_SETTINGS, name)) return `${name} is no setting stage gives: the settings are ${Object.keys(STAGE_SETTINGS).join(', ')}`;
+  if (!STAGE_SETTINGS[name].includes(value)) return `${name} takes ${STAGE_SETTINGS[name].join(' or ')}, not "${value}"`;
+  if (!readsSetting(root, service, name)) return `${service} has no ${name} setting`;
+  return null;
+}
+
+/** Settings as a command gives them: "MESSAGES=v1 SHADOW=true". */
+export function spellSettings(settings) {
+  return Object.entries(settings)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+}
+
+/** One `SETTING=value` of a start or restart, as a pair (settingProblem() judges it), or a UsageError. */
 function parseSetting(text) {
   const [name, value, ...more] = text.split('=');
-  const values = STAGE_SETTINGS[name];
-  if (!Object.hasOwn(STAGE_SETTINGS, name) || more.length || value === undefined) {
-    throw new UsageError(`"${text}" is no setting: give SETTING=value, with SETTING one of ${Object.keys(STAGE_SETTINGS).join(', ')}`);
-  }
-  if (!values.includes(value)) throw new UsageError(`${name} takes ${values.join(' or ')}, not "${value}"`);
+  if (!name || value === undefined || more.length) throw new UsageError(`"${text}" is no setting: give SETTING=value, with SETTING one of ${Object.keys(STAGE_SETTINGS).join(', ')}`);
   return [name, value];
 }
 
@@ -164,7 +177,8 @@ function parseSetting(text) {
  * The stage command's arguments: `[--compose] verb [service] [on|off | SETTING=value ...]`.
  * start, stop, restart and shadow name one service of the list; status may;
  * shadow takes on (the default) or off; start and restart may give settings
- * (STAGE_SETTINGS), which the service keeps until it is given others; clean
+ * (STAGE_SETTINGS; settingProblem() judges them), which npm start's stack keeps
+ * for the service until it is given others; clean
  * names none. `settings` holds what the command sets: for shadow, SHADOW.
  */
 export function parseStageArgs(argv, services) {

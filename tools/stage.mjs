@@ -4,7 +4,8 @@
 //   npm run stage -- status [service]      every service: running or stopped, pid, port, shadow, messages, ready
 //   npm run stage -- stop ads-v2           SIGTERM, and waits until it has exited
 //   npm run stage -- start ads-v2          starts it and waits until it is ready
-//   npm run stage -- start ads-v3 MESSAGES=v1      ... with settings, which it keeps (SHADOW=true|false, MESSAGES=v1|v2)
+//   npm run stage -- start ads-v3 MESSAGES=v1      ... with settings (SHADOW=true|false, MESSAGES=v1|v2): npm start's
+//                                                  stack keeps them for its later starts; compose, until its next plain `up`
 //   npm run stage -- restart ads-v2 [MESSAGES=v2]
 //   npm run stage -- shadow ads-v2 [on|off]   restarts it with SHADOW=true (timed, never shown) or false
 //   npm run stage -- clean                 removes the namespace's exchanges and queues from the broker
@@ -34,6 +35,8 @@ import {
   readRecord,
   readsSetting,
   redactUrl,
+  settingProblem,
+  spellSettings,
   stackKey,
   StackStatus,
   selectingSettings,
@@ -47,17 +50,15 @@ const SERVICES = JSON.parse(readFileSync(join(root, 'services/services.json'), '
 
 class Failure extends Error {}
 
-/** A UsageError unless the service's configuration reads every setting given it. */
+/** A UsageError unless every setting given may be given the service (for one it has not: those that have it). */
 function checkSettings({ service, settings }) {
-  for (const setting of Object.keys(settings)) {
-    if (readsSetting(root, service, setting)) continue;
-    const having = SERVICES.filter((name) => readsSetting(root, name, setting));
-    throw new UsageError(`${service} has no ${setting} setting; those that have: ${having.join(', ')}`);
+  for (const [name, value] of Object.entries(settings)) {
+    const problem = settingProblem(root, service, name, value);
+    if (!problem) continue;
+    const having = SERVICES.filter((other) => readsSetting(root, other, name));
+    throw new UsageError(readsSetting(root, service, name) || !having.length ? problem : `${problem}; those that have: ${having.join(', ')}`);
   }
 }
-
-/** Settings as a command gives them: "MESSAGES=v1 SHADOW=true". */
-const spelled = (settings) => Object.entries(settings).map(([setting, value]) => `${setting}=${value}`).join(' ');
 
 /** The records of the stacks running on this machine (stale ones left out). */
 function liveStacks() {
@@ -180,7 +181,7 @@ function onCompose(command) {
   // Compose keeps no settings of its own: the next `up` makes the container from docker-compose.yml's defaults again.
   const given = Object.entries(settings);
   const kept = given.length
-    ? ` with ${spelled(settings)}; a later \`${name} up\` without ${given.map(([setting, value]) => `${composeVariable(service, setting)}=${value}`).join(' ')} sets ${given.length > 1 ? 'them' : 'it'} back`
+    ? ` with ${spellSettings(settings)}; a later \`${name} up\` without ${given.map(([setting, value]) => `${composeVariable(service, setting)}=${value}`).join(' ')} sets ${given.length > 1 ? 'them' : 'it'} back`
     : '';
   if (verb === 'start') console.log(`[stage] ${service} ${state} in the compose stack${kept}`);
   if (verb === 'restart') console.log(`[stage] ${service} restarted in the compose stack${kept}`);

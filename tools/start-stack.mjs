@@ -29,7 +29,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { brokerFirst, NoBroker } from './broker-first.mjs';
-import { DEFAULT_NAMESPACE, describeKey, readRecord, readsSetting, redactUrl, selectingSettings, STAGE_SETTINGS, stackKey, stateDir, stateFile, UsageError } from './stack-state.mjs';
+import { DEFAULT_NAMESPACE, describeKey, readRecord, readsSetting, redactUrl, selectingSettings, settingProblem, spellSettings, stackKey, stateDir, stateFile, UsageError } from './stack-state.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LIST = JSON.parse(readFileSync(`${root}/services/services.json`, 'utf8')).services;
@@ -182,15 +182,12 @@ async function stopService(name) {
 let queue = Promise.resolve();
 const serially = (action) => (queue = queue.then(action, action));
 
-/** Settings as a command gives them: "MESSAGES=v1 SHADOW=true". */
-const spelled = (settings) => Object.entries(settings).map(([setting, value]) => `${setting}=${value}`).join(' ');
-
 const actions = {
   /** Starts a stopped service; the settings given (STAGE_SETTINGS) are kept for its later starts. */
   async start(name, settings = {}) {
     const running = services.get(name).child;
     if (running) {
-      const hint = Object.keys(settings).length ? `; \`restart ${name} ${spelled(settings)}\` restarts it with those settings` : '';
+      const hint = Object.keys(settings).length ? `; \`restart ${name} ${spellSettings(settings)}\` restarts it with those settings` : '';
       return { ok: false, unchanged: true, message: `${name} already runs (pid ${running.pid}, port ${portOf(name)}): nothing started${hint}` };
     }
     Object.assign(services.get(name).settings, settings);
@@ -231,15 +228,12 @@ async function status() {
   };
 }
 
-/**
- * The settings of an order's query (start and restart: ?MESSAGES=v1&SHADOW=true), or
- * a problem: each a setting of STAGE_SETTINGS that the service reads, with one of its values.
- */
+/** The settings of an order's query (start and restart: ?MESSAGES=v1&SHADOW=true), or the first problem (settingProblem). */
 function orderedSettings(name, query) {
   const settings = {};
   for (const [setting, value] of query) {
-    if (!Object.hasOwn(STAGE_SETTINGS, setting) || !STAGE_SETTINGS[setting].includes(value) || Object.hasOwn(settings, setting)) return { problem: `no such setting: ${setting}=${value}` };
-    if (!readsSetting(root, name, setting)) return { problem: `${name} has no ${setting} setting` };
+    const problem = Object.hasOwn(settings, setting) ? `${setting} is given twice` : settingProblem(root, name, setting, value);
+    if (problem) return { problem };
     settings[setting] = value;
   }
   return { settings };

@@ -6,7 +6,7 @@ import jsyaml from 'js-yaml';
 
 // The pure parts of the stage controls (tools/stack-state.mjs).
 // tools/ is no project of the workspace: its modules are loaded as files, as the tests run its scripts.
-const { composeCommands, composeVariable, runningComposeServices, DEFAULT_NAMESPACE, judgeRecord, parseStageArgs, readsSetting, redactUrl, STAGE_SETTINGS, stackKey, stateFile, UsageError } = require(
+const { composeCommands, composeVariable, runningComposeServices, DEFAULT_NAMESPACE, judgeRecord, parseStageArgs, readsSetting, redactUrl, settingProblem, spellSettings, STAGE_SETTINGS, stackKey, stateFile, UsageError } = require(
   join(__dirname, '../../tools/stack-state.mjs'),
 ) as typeof import('../../tools/stack-state.mjs');
 const SERVICES = listedServices().map((s) => s.name);
@@ -67,6 +67,15 @@ describe('the stage command line', () => {
     expect(readsSetting(root, 'no-such-service', 'SHADOW')).toBe(false);
   });
 
+  it('says what is wrong with a setting given a service: not one stage gives, a value it does not take, a service without it', () => {
+    const root = join(__dirname, '../..');
+    expect(settingProblem(root, 'ads-v3', 'MESSAGES', 'v1')).toBeNull();
+    expect(settingProblem(root, 'ads-v2', 'MESSAGES', 'v3')).toBe('MESSAGES takes v1 or v2, not "v3"');
+    expect(settingProblem(root, 'ads-v2', 'COLOUR', 'red')).toBe('COLOUR is no setting stage gives: the settings are SHADOW, MESSAGES');
+    expect(settingProblem(root, 'ads-v1', 'MESSAGES', 'v2')).toBe('ads-v1 has no MESSAGES setting');
+    expect(spellSettings({ MESSAGES: 'v1', SHADOW: 'true' })).toBe('MESSAGES=v1 SHADOW=true');
+  });
+
   it('says in one line what is wrong, naming the services or the commands', () => {
     const problem = (argv: string[]) => {
       try {
@@ -84,8 +93,7 @@ describe('the stage command line', () => {
     expect(problem(['stop', 'ads-v2', 'now'])).toMatch(/too many arguments/);
     expect(problem(['--force', 'stop', 'ads-v2'])).toMatch(/unknown option --force/);
     expect(problem(['clean', 'web'])).toMatch(/takes no service/);
-    expect(problem(['start', 'ads-v2', 'MESSAGES=v3'])).toBe('MESSAGES takes v1 or v2, not "v3"');
-    expect(problem(['start', 'ads-v2', 'COLOUR=red'])).toBe('"COLOUR=red" is no setting: give SETTING=value, with SETTING one of SHADOW, MESSAGES');
+    expect(problem(['start', 'ads-v2', 'MESSAGES'])).toBe('"MESSAGES" is no setting: give SETTING=value, with SETTING one of SHADOW, MESSAGES');
     expect(problem(['restart', 'ads-v2', 'MESSAGES=v1', 'MESSAGES=v2'])).toBe('MESSAGES is given twice');
     expect(problem(['stop', 'ads-v2', 'MESSAGES=v1'])).toMatch(/too many arguments/);
     expect(problem([])).toMatch(/^usage: /);
