@@ -7,6 +7,11 @@ export interface ServiceIdentity {
   instance: string;
 }
 
-export function identify(service: string, version: string, instanceId?: string): ServiceIdentity {
-  return { service, version, instance: instanceId ?? `${service}-${version}-${hostname()}-${process.pid}` };
+/**
+ * This process's identity. Unless INSTANCE_ID names it, the instance is its
+ * host, its pid and when it started: a container restarted keeps its hostname
+ * and pid 1, and is still another instance.
+ */
+export function identify(service: string, version: string, instanceId?: string, startedAt = Date.now()): ServiceIdentity {
+  return { service, version, instance: instanceId ?? `${service}-${version}-${hostname()}-${process.pid}-${startedAt.toString(36)}` };
 }
