@@ -1,4 +1,4 @@
-import { SessionResponse, serverMessageValidator, type AdClick, type LoginRequest, type PageView } from '@ad-race/contracts';
+import { SessionResponse, serverMessageValidator, type AdClick, type LoginRequest, type PageView, type RaceMessage } from '@ad-race/contracts';
 import { Value } from '@sinclair/typebox/value';
 import WebSocket from 'ws';
 import { decideClick } from './ground-truth';
@@ -69,13 +69,14 @@ class Visitor {
     private readonly cookie: string,
     private readonly tally: () => Tally,
     private readonly warn: (text: string) => void,
+    private readonly onRace?: (race: RaceMessage) => void,
   ) {}
 
   /** Logs the customer in, opens the socket, and waits for the ad the login shows. */
-  static async arrive(customer: SimulatedCustomer, url: string, tally: () => Tally, warn: (text: string) => void): Promise<Visitor> {
+  static async arrive(customer: SimulatedCustomer, url: string, tally: () => Tally, warn: (text: string) => void, onRace?: (race: RaceMessage) => void): Promise<Visitor> {
     const cookie = await logIn(url, customer.profile.email, warn);
     tally().loggedIn();
-    const visitor = new Visitor(customer, `${url.replace(/^http/, 'ws')}/api/ws`, cookie, tally, warn);
+    const visitor = new Visitor(customer, `${url.replace(/^http/, 'ws')}/api/ws`, cookie, tally, warn, onRace);
     visitor.waiting.push({ page: 'login', clickDraw: customer.loginClickDraw });
     await visitor.connect();
     return visitor;
@@ -149,7 +150,7 @@ class Visitor {
       this.warn(`the web server says: ${message.message}`);
       return;
     }
-    if (message.type !== 'ad') return; // the race summary: the monitor keeps the details
+    if (message.type === 'race') return this.onRace?.(message); // the photo finish: the monitor keeps the details too
     const index = this.waiting.findIndex((w) => w.page === message.page);
     // Another tab of the same customer (a person watching, as this customer) gets its ads here too.
     if (index < 0) return;
@@ -288,16 +289,24 @@ export class Crowd {
    * Logs the first `customers` simulated customers of the seed in, a few at a
    * time, each with its socket open and the ad of its login awaited. `watch`
    * is given at once a way to read the counts while they log in (the crowd
-   * itself comes only when all have). If one cannot log in, those that did
-   * are closed and the reason is thrown.
+   * itself comes only when all have). `onRace` is given the photo finish of
+   * every race the customers see (again, should a late answer come). If one
+   * cannot log in, those that did are closed and the reason is thrown.
    */
-  static async arrive(options: { url: string; customers: number; seed: number; warn?: (text: string) => void; watch?: (counts: () => Counts) => void }): Promise<Crowd> {
+  static async arrive(options: {
+    url: string;
+    customers: number;
+    seed: number;
+    warn?: (text: string) => void;
+    watch?: (counts: () => Counts) => void;
+    onRace?: (race: RaceMessage) => void;
+  }): Promise<Crowd> {
     const crowd = new Crowd(simulatedCustomers(options.customers, options.seed), options.seed);
     options.watch?.(() => crowd.counts());
     const warn = options.warn ?? (() => undefined);
     try {
       await inParallel(crowd.customers, LOGINS_AT_ONCE, async (customer, index) => {
-        crowd.visitors[index] = await Visitor.arrive(customer, options.url, () => crowd.tally, warn);
+        crowd.visitors[index] = await Visitor.arrive(customer, options.url, () => crowd.tally, warn, options.onRace);
       });
     } catch (error) {
       crowd.close();
