@@ -1,4 +1,4 @@
-import type { Comparison, RaceResult, VersionAlive } from '@ad-race/contracts';
+import type { Comparison, RaceReply, VersionAlive } from '@ad-race/contracts';
 import type { Counts } from '@ad-race/simulator';
 
 // What each act must show, judged from what was seen: the customers' own
@@ -17,11 +17,13 @@ const claim = (text: string, holds: boolean, evidence: string): Claim => ({ clai
 const percent = (part: number, whole: number) => `${whole === 0 ? 0 : Math.round((100 * part) / whole)}%`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
+/** House ads: no version answered in time, or the web server was too busy to ask. */
+const houseAds = (counts: Counts) => counts.houseAds.fallback + counts.houseAds.shed;
+
 /** Who served the ads, in one phrase: "v1 12, v2 48, house 0". */
 export function servedLine(counts: Counts): string {
   const versions = Object.keys(counts.byVersion).sort();
-  const house = counts.houseAds.fallback + counts.houseAds.shed;
-  return [...versions.map((v) => `${v} ${counts.byVersion[v]!.ads}`), `house ${house}`].join(', ');
+  return [...versions.map((v) => `${v} ${counts.byVersion[v]!.ads}`), `house ${houseAds(counts)}`].join(', ');
 }
 
 /**
@@ -29,8 +31,7 @@ export function servedLine(counts: Counts): string {
  * waiting, none fell back to the house ad, the web server reported no problem.
  */
 export function everyViewServed(counts: Counts, unanswered: number): Claim {
-  const house = counts.houseAds.fallback + counts.houseAds.shed;
-  const holds = counts.pageViews > 0 && unanswered === 0 && house === 0 && counts.problems === 0;
+  const holds = counts.pageViews > 0 && unanswered === 0 && houseAds(counts) === 0 && counts.problems === 0;
   const problems = counts.problems > 0 ? `, ${counts.problems} problems` : '';
   return claim(
     'every page view got an ad from an ad service',
@@ -70,8 +71,13 @@ export function monitorSawWinner(comparison: Comparison, version: string): Claim
   );
 }
 
+/** A race's photo finish, as the page gets it (and the dashboard): every version's answer. */
+export interface PhotoFinish {
+  replies: readonly Pick<RaceReply, 'version' | 'latencyMs' | 'late' | 'translated'>[];
+}
+
 /** The races both versions answered, and by how much `ahead` came in before `behind` in each (positive: ahead was faster). */
-export function margins(races: readonly RaceResult[], ahead: string, behind: string): number[] {
+export function margins(races: readonly PhotoFinish[], ahead: string, behind: string): number[] {
   return races.flatMap((race) => {
     const a = race.replies.find((r) => r.version === ahead && !r.late);
     const b = race.replies.find((r) => r.version === behind && !r.late);
@@ -86,14 +92,14 @@ const median = (values: readonly number[]) => {
 };
 
 /** In the photo finishes of the races both ran, `ahead` came in first, by a median margin above zero. */
-export function photoFinish(races: readonly RaceResult[], ahead: string, behind: string): Claim {
+export function photoFinish(races: readonly PhotoFinish[], ahead: string, behind: string): Claim {
   const gaps = margins(races, ahead, behind);
-  if (gaps.length === 0) return claim(`the photo finish shows ${ahead} ahead of ${behind}`, false, `no race of the last ${races.length} had answers of both`);
+  if (gaps.length === 0) return claim(`the photo finish shows ${ahead} ahead of ${behind}`, false, `none of the ${races.length} races had answers of both`);
   const typical = median(gaps);
   return claim(
     `the photo finish shows ${ahead} ahead of ${behind}`,
     typical > 0,
-    `${ahead} ${typical > 0 ? 'ahead' : 'behind'} by ${ms(Math.abs(typical))} (median of the last ${gaps.length} races both ran)`,
+    `${ahead} ${typical > 0 ? 'ahead' : 'behind'} by ${ms(Math.abs(typical))}, the median of the ${gaps.length} races both ran`,
   );
 }
 
@@ -143,7 +149,7 @@ export function fitnessAndClicks(comparison: Comparison): Claim {
 }
 
 /** A version answers on the newer messages: the monitor sees it read them, and its answers in the races reached the web server translated. */
-export function answersTranslated(versions: readonly VersionAlive[], races: readonly RaceResult[], version: string, channel: string): Claim {
+export function answersTranslated(versions: readonly VersionAlive[], races: readonly PhotoFinish[], version: string, channel: string): Claim {
   const seen = versions.find((v) => v.service === 'ads' && v.version === version && v.alive);
   const replies = races.flatMap((r) => r.replies.filter((reply) => reply.version === version));
   const translated = replies.filter((r) => r.translated).length;
@@ -151,6 +157,6 @@ export function answersTranslated(versions: readonly VersionAlive[], races: read
   return claim(
     `${version} reads ${channel}, and its answers reach the web server through the schema adapter`,
     reads.includes(channel) && replies.length > 0 && translated === replies.length,
-    `${version} reads ${reads.join(', ') || 'nothing'}; ${translated} of its ${replies.length} answers in the last races came translated`,
+    `${version} reads ${reads.join(', ') || 'nothing'}; ${translated} of its ${replies.length} answers in the races came translated`,
   );
 }

@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { Claim } from './checks';
 
 // The walkthrough's voice in the terminal: each act's title, the words to
@@ -21,8 +21,22 @@ export class Narrator {
   private progressShown = false;
   private lastPlainProgress = 0;
   private plainComplete = false;
+  /** The speaker's keyboard, read for the whole run: Enter ends a pause, and a line typed during an act ends none. */
+  private readonly keys: Interface | null;
+  private keysClosed = false;
+  private waitingForEnter: (() => void) | null = null;
 
-  constructor(private readonly options: NarratorOptions) {}
+  constructor(private readonly options: NarratorOptions) {
+    this.keys = options.input ? createInterface({ input: options.input, terminal: false }) : null;
+    this.keys?.on('line', () => {
+      this.waitingForEnter?.();
+      this.waitingForEnter = null;
+    });
+    this.keys?.on('close', () => {
+      this.keysClosed = true;
+      this.waitingForEnter?.();
+    });
+  }
 
   private paint(code: string, text: string): string {
     return this.options.tty ? `\x1b[${code}m${text}\x1b[0m` : text;
@@ -33,7 +47,11 @@ export class Narrator {
     this.options.out.write(`${text}\n`);
   }
 
+  /** The act being told, once one has begun. */
+  currentAct: number | null = null;
+
   act(number: number, of: number, title: string): void {
+    this.currentAct = number;
     const head = `━━ Act ${number} of ${of} · ${title} `;
     this.write('');
     this.write(this.paint('1;36', head.padEnd(WIDTH, '━')));
@@ -105,16 +123,15 @@ export class Narrator {
 
   /** Waits until the speaker presses Enter (at once when nobody can: no input, or its end). */
   async pause(prompt: string): Promise<void> {
-    const input = this.options.input;
     this.endProgress();
-    if (!input) return;
-    const rl = createInterface({ input, output: this.options.out as NodeJS.WritableStream, terminal: false });
+    if (!this.keys || this.keysClosed) return;
     this.options.out.write(this.paint('1', `\n${prompt} `));
-    await new Promise<void>((resolve) => {
-      rl.once('line', () => resolve());
-      rl.once('close', () => resolve());
-    });
-    rl.close();
+    await new Promise<void>((resolve) => (this.waitingForEnter = resolve));
+  }
+
+  /** Stops reading the keyboard. */
+  close(): void {
+    this.keys?.close();
   }
 }
 

@@ -38,8 +38,10 @@ Options:
   --seed <n>           the customers, their pages and clicks (default 1)
   --help               this text
 
-The stack must be running: npm start (or docker compose up --detach --wait, with
---compose). PORT and BUS_NAMESPACE choose the stack, as for npm run stage.`;
+The stack must be running: npm start (or, with --compose, docker compose up
+--detach --wait, or docker-compose up -d). PORT and BUS_NAMESPACE choose the
+stack, as for npm run stage. Ctrl-C stops the walkthrough, not the stack:
+--act N sets act N's scene again.`;
 }
 
 /** The monitor's port in npm start's stack: PORT plus its place in the one list of services. */

@@ -1,3 +1,5 @@
+import { SIMULATION_DEFAULTS } from '@ad-race/simulator';
+
 // How fast the walkthrough goes: live, for an audience (the speaker presses
 // Enter between acts, the traffic lasts long enough to watch), or fast, for
 // CI and rehearsals (no pauses, short stretches, a week in seconds).
@@ -15,8 +17,8 @@ export interface Pace {
 }
 
 export const PACES: Record<Pace['name'], Pace> = {
-  // A week in about two and a half minutes: npm run simulate's own default.
-  live: { name: 'live', pauses: true, perSecond: 4, trafficMs: 20_000, week: { customers: 30, speed: 4_000 } },
+  // The week of npm run simulate's own defaults: some two and a half minutes.
+  live: { name: 'live', pauses: true, perSecond: 4, trafficMs: 20_000, week: { customers: SIMULATION_DEFAULTS.customers, speed: SIMULATION_DEFAULTS.speed } },
   // A week in about ten seconds.
   fast: { name: 'fast', pauses: false, perSecond: 15, trafficMs: 6_000, week: { customers: 10, speed: 60_000 } },
 };

@@ -32,7 +32,9 @@ describe('setting the stage', () => {
       ['stop', 'ads-v2'],
       ['stop', 'ads-v3'],
     ]);
-    expect(commandsFor({ 'ads-v1': {}, 'ads-v2': { messages: 'v1' } }, [alive('ads', 'v1')])).toEqual([['start', 'ads-v2', 'MESSAGES=v1']]);
+    expect(commandsFor({ 'ads-v1': {}, 'ads-v2': { messages: 'v1' } }, [alive('ads', 'v1'), gone('schema-adapter', '1.0.0'), gone('ads', 'v3')])).toEqual([['start', 'ads-v2', 'MESSAGES=v1']]);
+    // Just after npm start the monitor may have heard of nobody yet: what the scene does not want is stopped all the same.
+    expect(commandsFor({ 'ads-v1': {} }, [])).toEqual([['stop', 'schema-adapter'], ['start', 'ads-v1'], ['stop', 'ads-v2'], ['stop', 'ads-v3']]);
     expect(commandsFor({ 'ads-v1': {}, 'ads-v2': { messages: 'v1' }, 'ads-v3': { messages: 'v2' }, 'schema-adapter': {} }, EVERYTHING)).toEqual([['restart', 'ads-v2', 'MESSAGES=v1']]);
     expect(commandsFor({ 'ads-v1': {}, 'ads-v2': { messages: 'v2' }, 'ads-v3': { messages: 'v2' }, 'schema-adapter': {} }, EVERYTHING)).toEqual([]);
   });

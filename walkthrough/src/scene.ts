@@ -40,14 +40,22 @@ export function observedPart(versions: readonly VersionAlive[], player: Player):
   return { messages: seen.reads.includes('ad.need.v2') ? 'v2' : 'v1' };
 }
 
-/** The stage commands (arguments after `npm run stage --`) that bring what runs to the scene. */
+/** Whether the monitor has heard of a player at all (alive, or gone since). */
+const heardOf = (versions: readonly VersionAlive[], player: Player) => versions.some((v) => v.service === player.service && (player.version === undefined || v.version === player.version));
+
+/**
+ * The stage commands (arguments after `npm run stage --`) that bring what runs
+ * to the scene. Just after the stack started, the monitor may not have heard
+ * every service yet: one it never heard of is stopped all the same (a stop of
+ * a service that is not running does nothing).
+ */
 export function commandsFor(scene: Scene, versions: readonly VersionAlive[]): string[][] {
   const commands: string[][] = [];
   for (const player of PLAYERS) {
     const wanted = scene[player.name];
     const running = observedPart(versions, player);
     const setting = wanted?.messages ? [`MESSAGES=${wanted.messages}`] : [];
-    if (!wanted && running) commands.push(['stop', player.name]);
+    if (!wanted && (running || !heardOf(versions, player))) commands.push(['stop', player.name]);
     else if (wanted && !running) commands.push(['start', player.name, ...setting]);
     else if (wanted && running && wanted.messages !== running.messages) commands.push(['restart', player.name, ...setting]);
   }

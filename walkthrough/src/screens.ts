@@ -2,6 +2,7 @@ import { launchChromium } from '@ad-race/chromium';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { until } from './wait';
 
 // The pictures of the walkthrough: what the audience sees at the end of each
 // act, the customer's page or the monitor's dashboard, taken in Chromium
@@ -11,15 +12,6 @@ const VIEWPORT = { width: 1280, height: 800 };
 const WAIT_MS = 15_000;
 /** The customer's pages, in the order the walkthrough opens them: each shot fires a race of its own. */
 const PAGES = ['deals', 'my-trips', 'home'] as const;
-
-/** Polls a condition of the page until it holds; throws naming what it waited for. */
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`the picture waited ${WAIT_MS / 1000} s for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 export class Screens {
   private opened = 0;
@@ -63,7 +55,7 @@ export class Screens {
     const before = { need: await ad.getAttribute('data-need-id'), races: await races.textContent() };
     await page.locator(`#nav a[data-page="${target}"]`).click();
     // Its ad, and its race counted in the tally: the photo finish shows that race.
-    await until(async () => (await ad.getAttribute('data-page')) === target && (await ad.getAttribute('data-need-id')) !== before.need && (await races.textContent()) !== before.races, `the ad and the race of ${target}`);
+    await until(async () => (await ad.getAttribute('data-page')) === target && (await ad.getAttribute('data-need-id')) !== before.need && (await races.textContent()) !== before.races, WAIT_MS, `the ad and the race of ${target} for the picture`, 100);
     return this.shoot(page, name);
   }
 

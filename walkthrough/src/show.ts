@@ -1,16 +1,21 @@
-import type { Comparison, RaceResult, VersionAlive } from '@ad-race/contracts';
+import type { Comparison, RaceMessage, VersionAlive } from '@ad-race/contracts';
 import { Crowd, simulate, type Counts, type Summary } from '@ad-race/simulator';
-import { servedLine } from './checks';
+import { servedLine, type Claim } from './checks';
 import type { Narrator } from './narrator';
 import type { Pace } from './pace';
 import { commandsFor, playsItsPart, type Scene } from './scene';
 import { Stack, stageCommand, type StageResult } from './stack';
+import { sleep, until, WaitedTooLong } from './wait';
+
+/** How often the progress line is drawn. */
+const PROGRESS_MS = 250;
+/** After this long waiting for the monitor, the terminal says what it waits for. */
+const SAY_WAITING_AFTER_MS = 2_000;
 
 // What an act can do on stage: run a stage command as the speaker would,
 // have the customers browse while things change, run a simulated week, and
 // read the monitor once it has caught up. Every step is narrated.
 
-const POLL_MS = 250;
 /** How long the monitor may take to see a service start or stop (its heartbeat, or its last one). */
 const SEEN_WITHIN_MS = 30_000;
 /** How long the monitor may take to record the last races of a stretch of traffic. */
@@ -18,14 +23,34 @@ const CAUGHT_UP_WITHIN_MS = 20_000;
 /** How long the last page views of a stretch may wait for their ads. */
 const LAST_ADS_MS = 10_000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A stretch of traffic: what the customers saw in it, and when it ran. */
+/** A stretch of traffic: what the customers saw in it (their ads, and the photo finish of each race), and when it ran. */
 export interface Traffic {
   counts: Counts;
   unanswered: number;
+  races: RaceMessage[];
   from: Date;
   to: Date;
+}
+
+/** The photo finishes the customers saw, one per race (the last, should a late answer send it again), until taken. */
+export class PhotoFinishes {
+  private readonly seen = new Map<string, RaceMessage>();
+
+  add(race: RaceMessage): void {
+    this.seen.set(race.needId, race);
+  }
+
+  size(): number {
+    return this.seen.size;
+  }
+
+  /** Those seen since the last take. */
+  take(): RaceMessage[] {
+    const races = [...this.seen.values()];
+    this.seen.clear();
+    return races;
+  }
 }
 
 /** Something to do while the customers browse, once `share` of the stretch has passed. */
@@ -34,12 +59,12 @@ export interface Cue {
   action: () => Promise<void>;
 }
 
-export class WaitedTooLong extends Error {}
 
 export class Show {
   constructor(
     readonly stack: Stack,
     readonly crowd: Crowd,
+    private readonly finishes: PhotoFinishes,
     readonly narrator: Narrator,
     readonly pace: Pace,
     private readonly seed: number,
@@ -53,9 +78,27 @@ export class Show {
     return result;
   }
 
-  /** Waits until the monitor sees a service as the scene wants it: running (on its messages) or stopped. */
-  seen(scene: Scene, service: string): Promise<void> {
-    return this.until(async () => playsItsPart(scene, await this.stack.versions(), service), SEEN_WITHIN_MS, `the monitor to see ${service} as the act wants it`);
+  /** Waits until the monitor sees a service as the scene wants it: running (on its messages) or stopped. Throws WaitedTooLong. */
+  async seen(scene: Scene, service: string): Promise<void> {
+    const what = `the monitor to see ${service} ${scene[service] ? `run${scene[service]!.messages ? ` on the ${scene[service]!.messages} messages` : ''}` : 'stopped'}`;
+    const saying = setTimeout(() => this.narrator.output(`waiting for ${what} (its heartbeat, every few seconds) …`), SAY_WAITING_AFTER_MS);
+    try {
+      await until(async () => playsItsPart(scene, await this.stack.versions(), service), SEEN_WITHIN_MS, what);
+    } finally {
+      clearTimeout(saying);
+    }
+  }
+
+  /** A claim: the monitor saw the service as the scene wants it (a start or a stop noticed), within SEEN_WITHIN_MS. */
+  async sees(scene: Scene, service: string, claim: string): Promise<Claim> {
+    const started = Date.now();
+    try {
+      await this.seen(scene, service);
+      return { claim, holds: true, evidence: `within ${((Date.now() - started) / 1000).toFixed(1)} s, from its heartbeats` };
+    } catch (err) {
+      if (!(err instanceof WaitedTooLong)) throw err;
+      return { claim, holds: false, evidence: err.message };
+    }
   }
 
   /**
@@ -75,11 +118,15 @@ export class Show {
   /** The customers browse for `ms` at the pace's rate; cues run while they do. Waits for their last ads. */
   async traffic(ms: number = this.pace.trafficMs, cues: Cue[] = []): Promise<Traffic> {
     this.crowd.recount();
+    this.finishes.take();
     const from = new Date();
     let cueRunning = false; // its command's lines, not the progress, meanwhile
-    const shown = setInterval(() => cueRunning || this.showProgress(Date.now() - from.getTime(), ms), POLL_MS);
+    const shown = setInterval(() => cueRunning || this.showProgress(Date.now() - from.getTime(), ms), PROGRESS_MS);
+    // A cue that fails stops the customers too: the next act browses afresh.
+    const stop = new AbortController();
+    const browsing = this.crowd.browse({ durationMs: ms, perSecond: this.pace.perSecond, signal: stop.signal });
+    browsing.catch(() => undefined); // awaited below; a failure meanwhile is no unhandled rejection
     try {
-      const browsing = this.crowd.browse({ durationMs: ms, perSecond: this.pace.perSecond });
       for (const cue of [...cues].sort((a, b) => a.share - b.share)) {
         const wait = from.getTime() + cue.share * ms - Date.now();
         if (wait > 0) await sleep(wait);
@@ -89,12 +136,16 @@ export class Show {
       }
       await browsing;
       const unanswered = await this.crowd.settle(LAST_ADS_MS);
+      // A race's photo finish follows its ad once every version has answered, or at the deadline.
+      await until(async () => this.finishes.size() >= this.crowd.counts().ads, LAST_ADS_MS, 'the photo finishes of the last races').catch(() => undefined);
       this.showProgress(ms, ms);
       this.narrator.endProgress();
       const counts = this.crowd.recount();
-      return { counts, unanswered, from, to: new Date() };
+      return { counts, unanswered, races: this.finishes.take(), from, to: new Date() };
     } finally {
       clearInterval(shown);
+      stop.abort();
+      await browsing.catch(() => undefined);
     }
   }
 
@@ -129,7 +180,7 @@ export class Show {
     let last: Comparison | undefined;
     let previous = '';
     const figures = (c: Comparison) => JSON.stringify([c.needs, c.houseAds, c.a.answers, c.a.wins, c.a.clicks, c.b.answers, c.b.wins, c.b.clicks]);
-    await this.until(
+    await until(
       async () => {
         last = await this.stack.comparison(a, b, from, to);
         const now = figures(last);
@@ -146,22 +197,7 @@ export class Show {
     return last!;
   }
 
-  /** The races the dashboard shows (the last few), those of needs made from `since`. */
-  async racesSince(since: Date, a: string, b: string): Promise<RaceResult[]> {
-    const snapshot = await this.stack.dashboard(a, b);
-    return snapshot.races.filter((race) => Date.parse(race.at) >= since.getTime());
-  }
-
   versions(): Promise<VersionAlive[]> {
     return this.stack.versions();
-  }
-
-  /** Waits for a condition, polling; throws WaitedTooLong naming what it waited for. */
-  async until(condition: () => Promise<boolean>, withinMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + withinMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new WaitedTooLong(`waited ${withinMs / 1000} s for ${what}`);
-      await sleep(POLL_MS);
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { Comparison, decodeDashboardSnapshot, VersionsResponse, type DashboardSnapshot, type VersionAlive } from '@ad-race/contracts';
+import { Comparison, VersionsResponse, type VersionAlive } from '@ad-race/contracts';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { spawn } from 'node:child_process';
@@ -28,7 +28,16 @@ export class StageFailed extends Error {}
 
 /** What a stage command did: what it was asked, or nothing, since it was already so (exit code 3). */
 export type StageResult = 'done' | 'unchanged';
+/** stage's exit code for "nothing to do" (EXIT.unchanged in tools/stack-state.mjs). */
 const UNCHANGED = 3;
+
+/** The stage commands running now: Ctrl-C lets them finish, so that no service is left half started. */
+const inFlight = new Set<Promise<unknown>>();
+
+/** Resolves once no stage command runs. */
+export async function stageCommandsDone(): Promise<void> {
+  await Promise.allSettled([...inFlight]);
+}
 
 export class Stack {
   constructor(readonly address: StackAddress) {}
@@ -36,7 +45,8 @@ export class Stack {
   /** Runs one stage command; every line it prints goes to `echo`. Throws StageFailed when it fails. */
   stage(args: readonly string[], echo: (line: string) => void): Promise<StageResult> {
     const argv = [...(this.address.compose ? ['--compose'] : []), ...args];
-    const child = spawn(process.execPath, ['tools/stage.mjs', ...argv], { cwd: this.address.root, env: this.address.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: Ctrl-C in the terminal stops the walkthrough, not a command halfway.
+    const child = spawn(process.execPath, ['tools/stage.mjs', ...argv], { cwd: this.address.root, env: this.address.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let pending = '';
     const lines = (chunk: Buffer) => {
       pending += chunk.toString();
@@ -46,7 +56,7 @@ export class Stack {
     };
     child.stdout.on('data', lines);
     child.stderr.on('data', lines);
-    return new Promise((resolve, reject) => {
+    const ran = new Promise<StageResult>((resolve, reject) => {
       child.once('error', (err) => reject(new StageFailed(`could not run tools/stage.mjs: ${err.message}`)));
       child.once('close', (code) => {
         if (pending) echo(pending);
@@ -55,6 +65,9 @@ export class Stack {
         else reject(new StageFailed(`\`${stageCommand(args, this.address.compose)}\` failed (exit code ${code})`));
       });
     });
+    inFlight.add(ran);
+    void ran.finally(() => inFlight.delete(ran)).catch(() => undefined);
+    return ran;
   }
 
   /** Whether a service answers /health/ready. */
@@ -75,14 +88,6 @@ export class Stack {
   comparison(a: string, b: string, from: Date, to: Date): Promise<Comparison> {
     const query = new URLSearchParams({ a, b, from: from.toISOString(), to: to.toISOString() });
     return this.monitorGet(`/api/comparison?${query}`, Comparison);
-  }
-
-  /** What the dashboard shows now over its five-minute window, with the verdict of b against a. */
-  async dashboard(a: string, b: string): Promise<DashboardSnapshot> {
-    const text = await (await this.fetchMonitor(`/api/dashboard?${new URLSearchParams({ window: '5m', a, b })}`)).text();
-    const decoded = decodeDashboardSnapshot(text);
-    if (!decoded.ok) throw new Error(`the monitor's dashboard: ${decoded.error}`);
-    return decoded.message;
   }
 
   private async fetchMonitor(path: string): Promise<Response> {

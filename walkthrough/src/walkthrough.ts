@@ -7,7 +7,7 @@ import { instancesOf } from './checks';
 import type { Narrator } from './narrator';
 import { CROWD_SIZE, type Pace } from './pace';
 import { Screens } from './screens';
-import { Show } from './show';
+import { PhotoFinishes, Show } from './show';
 import { Stack, type StackAddress } from './stack';
 
 // The walkthrough: sets the stage for the first act asked, has a few
@@ -50,24 +50,26 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<ActOu
   narrator.note('Stack', `${address.compose ? 'the compose stack' : 'the stack of npm start'}: the page at ${address.web}, the dashboard at ${address.monitor}/`);
   for (const [name, url] of [['the web server', address.web], ['the monitor', address.monitor]] as const) {
     if (!(await stack.ready(url))) {
-      throw new Error(`${name} does not answer at ${url}: start the stack first (${address.compose ? 'docker compose up --detach --wait' : 'npm start'}), or give its address (--url, --monitor-url)`);
+      throw new Error(`${name} does not answer at ${url}: start the stack first (${address.compose ? 'docker compose up --detach --wait, or docker-compose up -d' : 'npm start'}), or give its address (--url, --monitor-url)`);
     }
   }
 
   const first = ACTS[options.acts[0]! - 1]!;
   narrator.heading(`Setting the stage for act ${options.acts[0]}`);
-  const crowd = await Crowd.arrive({ url: address.web, customers: CROWD_SIZE, seed: options.seed, warn: (text) => narrator.output(`customers: ${text}`) });
+  const finishes = new PhotoFinishes();
+  const crowd = await Crowd.arrive({ url: address.web, customers: CROWD_SIZE, seed: options.seed, warn: (text) => narrator.output(`customers: ${text}`), onRace: (race) => finishes.add(race) });
   let screens: Screens | null = null;
   const outcomes: ActOutcome[] = [];
   try {
     narrator.note('Crowd', `${CROWD_SIZE} customers logged in; they browse through every act, ${pace.perSecond} page views a second in all`);
-    const show = new Show(stack, crowd, narrator, pace, options.seed);
+    const show = new Show(stack, crowd, finishes, narrator, pace, options.seed);
     await show.setScene(first.opening);
     if (options.screenshots) {
       screens = await Screens.open({ web: address.web, monitor: address.monitor, dir: options.screenshots, email: WATCHER, password: PASSWORD });
       narrator.note('Pictures', `${WATCHER} is logged in in Chromium; a picture at the end of each act goes to ${options.screenshots}`);
     }
     const memory: Memory = { webSince: { act: options.acts[0]!, instances: instancesOf(await stack.versions(), 'web') } };
+    if (pace.pauses) await narrator.pause(`The stage is set. Press Enter for act ${options.acts[0]}, ${first.title} ▸`);
 
     for (const [i, number] of options.acts.entries()) {
       const act = ACTS[number - 1]!;
@@ -98,6 +100,7 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<ActOu
   } finally {
     crowd.close();
     await screens?.close();
+    narrator.close();
   }
   narrator.heading('The acts');
   for (const o of outcomes) narrator.result(passed(o), `act ${o.number}, ${o.title}: ${o.claims.filter((c) => c.holds).length} of ${o.claims.length} claims hold (${o.seconds} s)`);
