@@ -22,7 +22,7 @@ function walkthrough(stack: RunningStack, namespace: string, ...args: string[]):
     execFile(
       process.execPath,
       ['dist/walkthrough/main.cjs', ...args],
-      { cwd: root, env: { ...process.env, PORT: String(stack.port), BUS_NAMESPACE: namespace, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: root, env: { ...process.env, PORT: String(stack.port), BUS_NAMESPACE: namespace }, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, output: stdout + stderr }),
     );
   });
