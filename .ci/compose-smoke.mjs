@@ -5,10 +5,13 @@
 // shadow (never served), see the monitor know the three versions alive and
 // compare v1 with v2, serve the dashboard, stop the ads-v2 container and then the adapter's, and
 // still get ads (from v1). On the broker: every service is connected as its
-// own user, and the broker refuses ads-v1's user what is not its to do.
+// own user, and the broker refuses ads-v1's user what is not its to do. Last,
+// when given, the walkthrough's command (npm run walkthrough -- --compose):
+// every act on that stack.
 // Usage: node .ci/compose-smoke.mjs <web url> <command that stops the service named after it>
 //          <command that prints "name health" for each container> <ads-v2 url> <monitor url>
 //          <broker url, as ads-v1's user> <management API url, as the administrator>
+//          [<the walkthrough's command>]
 import amqp from 'amqplib';
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ const [
   monitor = 'http://127.0.0.1:3005',
   brokerAsAdsV1 = 'amqp://ads-v1:ads-v1-dev@127.0.0.1:5672',
   management = 'http://ad-race:ad-race@127.0.0.1:15672',
+  walkthrough,
 ] = process.argv.slice(2);
 /** The compose file's BUS_NAMESPACE. */
 const NAMESPACE = 'ad-race';
@@ -228,6 +232,15 @@ try {
   await main();
 } catch (err) {
   check('smoke test', false, err.message);
+}
+if (walkthrough) {
+  let ran = true;
+  try {
+    execSync(walkthrough, { stdio: 'inherit' });
+  } catch {
+    ran = false;
+  }
+  check('the walkthrough shows every act on the composed stack', ran, walkthrough);
 }
 const failed = results.filter((ok) => !ok).length;
 console.log(`smoke: ${results.length - failed} passed, ${failed} failed`);

@@ -1,4 +1,5 @@
-// A broker before anything needs one. When nothing answers at AMQP_URL, starts
+// A broker before anything needs one. When nothing answers at AMQP_URL (at any
+// of its addresses, for a cluster's comma-separated list), starts
 // RabbitMQ in a container of its own (testcontainers, the image the tests use:
 // libs/service-testing's startRabbitMQContainer) where a container engine is
 // reachable, and otherwise says in one line what to run. Costs one TCP connect
@@ -35,7 +36,8 @@ export class NoBroker extends Error {}
  * saying what to run, when neither is possible.
  */
 export async function brokerFirst(url = process.env.AMQP_URL || DEFAULT_AMQP_URL, log = (line) => console.error(line)) {
-  if (await answers(url)) return { url, container: false, stop: async () => undefined };
+  const addresses = url.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if ((await Promise.all(addresses.map((address) => answers(address)))).some(Boolean)) return { url, container: false, stop: async () => undefined };
   // Only now load TypeScript (tsx) and testcontainers: the usual case pays for neither.
   const { tsImport } = await import('tsx/esm/api');
   const { containerEngineAvailable, startRabbitMQContainer } = await tsImport(`${root}/libs/service-testing/src/broker.ts`, import.meta.url);

@@ -3,8 +3,9 @@
 // Run with `npm run generate:data`; the output is committed.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEMO_PASSWORD } from '../libs/catalog/src';
 import { generateCatalog } from '../libs/catalog/src/generate';
-import { DEMO_PASSWORD, hashPassword } from '../services/web/src/auth/password';
+import { hashPassword } from '../services/web/src/auth/password';
 
 async function main() {
   const root = join(__dirname, '..');

@@ -2,7 +2,6 @@
 import type { Static, TObject } from '@sinclair/typebox';
 
 export const DEFAULT_NAMESPACE: string;
-export const DEFAULT_PORT: number;
 export const DEFAULT_AMQP_URL: string;
 export interface StackKey {
   port: number;
@@ -13,7 +12,6 @@ export function describeKey(key: StackKey): string;
 export function selectingSettings(key: StackKey): string;
 export function stateDir(tmp: string): string;
 export function stateFile(tmp: string, key: StackKey): string;
-export const StackRecord: TObject;
 export const StackStatus: TObject;
 export const ActionReply: TObject;
 export const EXIT: { done: 0; failed: 1; usage: 2; unchanged: 3 };

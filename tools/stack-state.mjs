@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 /** The services' own default (BUS_NAMESPACE in libs/service-runtime's BaseConfig; a test checks they agree). */
 export const DEFAULT_NAMESPACE = 'ad-race';
-export const DEFAULT_PORT = 3000;
+const DEFAULT_PORT = 3000;
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 /** The stack an environment means: the one `npm start` runs with that PORT and BUS_NAMESPACE. */
@@ -52,7 +52,7 @@ const Service = Type.Object({
 });
 
 /** What a supervisor records about its stack (rewritten on every change) and answers on /status. */
-export const StackRecord = Type.Object({
+const StackRecord = Type.Object({
   supervisor: Type.Integer({ description: 'pid of tools/start-stack.mjs' }),
   control: Type.String({ pattern: '^http://127\\.0\\.0\\.1:\\d+$', description: 'its control server' }),
   token: Type.String({ minLength: 16, description: 'the control server refuses requests without it' }),
@@ -136,14 +136,24 @@ const USAGE = 'usage: npm run stage -- [--compose] <status|start|stop|restart|sh
  */
 export const STAGE_SETTINGS = { SHADOW: ['true', 'false'], MESSAGES: ['v1', 'v2'] };
 
-/** Whether a service's configuration (services/<name>/src/config.ts under `root`) reads a setting. */
-export function readsSetting(root, service, setting) {
-  try {
-    return new RegExp(`\\b${setting}\\s*:`).test(readFileSync(join(root, 'services', service, 'src/config.ts'), 'utf8'));
-  } catch (err) {
-    if (err.code === 'ENOENT') return false;
-    throw err;
+const configs = new Map();
+/** A service's configuration (services/<name>/src/config.ts under `root`), read once; '' for a service that has none. */
+function configOf(root, service) {
+  const file = join(root, 'services', service, 'src/config.ts');
+  if (!configs.has(file)) {
+    try {
+      configs.set(file, readFileSync(file, 'utf8'));
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+      configs.set(file, '');
+    }
   }
+  return configs.get(file);
+}
+
+/** Whether a service's configuration reads a setting. */
+export function readsSetting(root, service, setting) {
+  return new RegExp(`\\b${setting}\\s*:`).test(configOf(root, service));
 }
 
 /**
@@ -252,7 +262,14 @@ export function runningComposeServices(output) {
   return output.split('\n').map((line) => line.trim()).filter(Boolean);
 }
 
-/** A broker URL fit to print: its password hidden. */
+/**
+ * A broker URL fit to print, each address of a comma-separated list with its
+ * password hidden (the rule of libs/messaging's brokers.ts: up to the
+ * authority's last @, since a password may hold an unescaped @).
+ */
 export function redactUrl(url) {
-  return url.replace(/^(amqps?:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
+  return url
+    .split(',')
+    .map((entry) => entry.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):[^/?#]*@/i, '$1:***@'))
+    .join(',');
 }

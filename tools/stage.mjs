@@ -183,10 +183,8 @@ function onCompose(command) {
   const kept = given.length
     ? ` with ${spellSettings(settings)}; a later \`${name} up\` without ${given.map(([setting, value]) => `${composeVariable(service, setting)}=${value}`).join(' ')} sets ${given.length > 1 ? 'them' : 'it'} back`
     : '';
-  if (verb === 'start') console.log(`[stage] ${service} ${state} in the compose stack${kept}`);
-  if (verb === 'restart') console.log(`[stage] ${service} restarted in the compose stack${kept}`);
-  if (verb === 'stop') console.log(`[stage] ${service} stopped in the compose stack`);
-  if (verb === 'shadow') console.log(`[stage] ${service} ${state} in the compose stack${kept}`);
+  const done = { start: state, shadow: state, restart: 'restarted', stop: 'stopped' }[verb];
+  if (done) console.log(`[stage] ${service} ${done} in the compose stack${kept}`);
   return EXIT.done;
 }
 

@@ -101,11 +101,19 @@ function environmentOf(name) {
   return { ...env, ...services.get(name).settings };
 }
 
-const shadowOf = (name) => environmentOf(name).SHADOW === 'true';
-/** The message version a service reads and writes, for one that has the setting (null: it has none, or keeps its own default). */
-const messagesOf = (name) => (readsSetting(root, name, 'MESSAGES') ? (environmentOf(name).MESSAGES ?? null) : null);
+/**
+ * How a service is set: in shadow or not, and the message version it reads and
+ * writes, for one that has the setting (null: it has none, or keeps its own default).
+ */
+function settingsOf(name) {
+  const env = environmentOf(name);
+  return { shadow: env.SHADOW === 'true', messages: readsSetting(root, name, 'MESSAGES') ? (env.MESSAGES ?? null) : null };
+}
 /** How a service runs, in a few words: ", in shadow, on the v1 messages". */
-const howItRuns = (name) => `${shadowOf(name) ? ', in shadow' : ''}${messagesOf(name) ? `, on the ${messagesOf(name)} messages` : ''}`;
+function howItRuns(name) {
+  const { shadow, messages } = settingsOf(name);
+  return `${shadow ? ', in shadow' : ''}${messages ? `, on the ${messages} messages` : ''}`;
+}
 
 function spawnService(name) {
   const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -141,7 +149,7 @@ function record() {
     token,
     namespace: key.namespace,
     port: key.port,
-    services: SERVICES.map((name) => ({ name, port: portOf(name), pid: services.get(name).child?.pid ?? null, shadow: shadowOf(name), messages: messagesOf(name) })),
+    services: SERVICES.map((name) => ({ name, port: portOf(name), pid: services.get(name).child?.pid ?? null, ...settingsOf(name) })),
   };
   mkdirSync(stateDir(tmpdir()), { recursive: true, mode: 0o700 });
   writeFileSync(`${file}.${process.pid}`, JSON.stringify(state, null, 2), { mode: 0o600 });
@@ -222,7 +230,7 @@ async function status() {
     services: await Promise.all(
       SERVICES.map(async (name) => {
         const pid = services.get(name).child?.pid ?? null;
-        return { name, port: portOf(name), pid, shadow: shadowOf(name), messages: messagesOf(name), ready: pid !== null && (await ready(portOf(name), 500)) };
+        return { name, port: portOf(name), pid, ...settingsOf(name), ready: pid !== null && (await ready(portOf(name), 500)) };
       }),
     ),
   };
