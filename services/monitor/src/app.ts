@@ -76,13 +76,10 @@ export async function buildApp({ config, customers = CUSTOMERS, logger }: Monito
   const counts = monitorMetrics(metrics);
   // A large prefetch: the monitor acknowledges in batches, after each is written.
   const bus = createServiceBus({
-    url: config.AMQP_URL,
-    namespace: config.BUS_NAMESPACE,
-    durableQueueType: config.DURABLE_QUEUE_TYPE,
+    config,
     identity,
     logger: log,
     metrics,
-    heartbeatMs: config.HEARTBEAT_MS,
     publishes: [],
     bus: { prefetch: Math.max(200, config.BATCH_ROWS) },
   });

@@ -25,7 +25,6 @@ export class DashboardFeed {
   private readonly watching = new Map<string, { request: DashboardRequest; clients: Set<FeedClient> }>();
   private readonly latest = new Map<string, { at: number; json: string }>();
   private timer: NodeJS.Timeout | undefined;
-  private connected = 0;
 
   constructor(
     private readonly make: (request: DashboardRequest) => string,
@@ -39,18 +38,15 @@ export class DashboardFeed {
     const entry = this.watching.get(key) ?? { request, clients: new Set<FeedClient>() };
     this.watching.set(key, entry);
     entry.clients.add(client);
-    this.count(+1);
+    this.count();
     const json = this.snapshot(request);
     if (json !== undefined) client.send(event(json));
     this.timer ??= setInterval(() => this.tick(), this.options.intervalMs);
-    let removed = false;
     return () => {
-      // Once only; and not after close(), which counted every stream out already (the entry is no longer watched).
-      if (removed || this.watching.get(key) !== entry) return;
-      removed = true;
-      entry.clients.delete(client);
+      // Once only (a second delete finds nothing); and not after close(), which counted every stream out already (the entry is no longer watched).
+      if (this.watching.get(key) !== entry || !entry.clients.delete(client)) return;
       if (entry.clients.size === 0) this.watching.delete(key);
-      this.count(-1);
+      this.count();
       if (this.watching.size === 0) this.stop();
     };
   }
@@ -75,8 +71,8 @@ export class DashboardFeed {
   /** Ends every dashboard's stream (the monitor is closing). */
   close(): void {
     for (const { clients } of this.watching.values()) for (const client of clients) client.end();
-    this.count(-this.connected);
     this.watching.clear();
+    this.count();
     this.stop();
   }
 
@@ -96,9 +92,11 @@ export class DashboardFeed {
     this.latest.clear();
   }
 
-  private count(change: number): void {
-    this.connected += change;
-    this.options.onCount?.(this.connected);
+  /** Reports the number of dashboards connected: every client of every question watched. */
+  private count(): void {
+    let connected = 0;
+    for (const { clients } of this.watching.values()) connected += clients.size;
+    this.options.onCount?.(connected);
   }
 }
 

@@ -69,7 +69,8 @@ export class DashboardSource {
       window,
       versions,
       series,
-      fitness: fitnessHistogramOf(buckets),
+      // The series lists the buckets' versions already: not worked out twice.
+      fitness: fitnessHistogramOf(buckets, undefined, series.versions),
       races: lastRacesOf(this.evidence.lastRaces(this.races)),
       comparison: pair ? this.verdict(window, pair.a, pair.b, now) : null,
     };

@@ -141,9 +141,14 @@ const NICE_WIDTHS = [0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000
 /**
  * The distribution of fitness per version over the buckets: the fine bins merged into at most
  * `maxBins` bins of one "nice" width (0.5, 1, 2, 2.5, 5, 10 € …) covering every version's answers.
+ * `ofVersions` is the buckets' versions in order, if already known (a snapshot's series lists them).
  */
-export function fitnessHistogramOf(buckets: readonly Bucket[], maxBins = 20): FitnessHistogram {
-  const versions = versionsOf(buckets).map(({ version }) => {
+export function fitnessHistogramOf(
+  buckets: readonly Bucket[],
+  maxBins = 20,
+  ofVersions: readonly { version: string }[] = versionsOf(buckets),
+): FitnessHistogram {
+  const versions = ofVersions.map(({ version }) => {
     const bins = new Map<number, number>();
     let sum = 0;
     let n = 0;

@@ -232,6 +232,32 @@ export class Evidence {
          FROM answers a JOIN needs n ON n.conversation_id = a.conversation_id WHERE a.offer IS NOT NULL LIMIT 5000`,
       ),
       scored: db.prepare('UPDATE answers SET fitness = ?, offer = NULL WHERE message_id = ?'),
+      versionAnswers: db.prepare(
+        `SELECT a.conversation_id AS conversationId, a.created_at - n.created_at AS latencyMs, a.fitness AS fitness, a.shadow AS shadow
+         FROM needs n JOIN answers a ON a.conversation_id = n.conversation_id
+         WHERE n.created_at >= ? AND n.created_at < ? AND a.version = ? AND a.translated = 0 AND a.valid = 1`,
+      ),
+      // The outcomes of a version's answers, each counted with (version, from, to).
+      versionInvalid: db.prepare('SELECT count(*) AS n FROM answers WHERE version = ? AND valid = 0 AND created_at >= ? AND created_at < ?'),
+      versionWins: db.prepare(
+        'SELECT count(*) AS n FROM served s JOIN needs n ON n.conversation_id = s.conversation_id WHERE s.version = ? AND n.created_at >= ? AND n.created_at < ?',
+      ),
+      versionClicks: db.prepare(
+        'SELECT count(*) AS n FROM clicks c JOIN needs n ON n.conversation_id = c.conversation_id WHERE c.version = ? AND n.created_at >= ? AND n.created_at < ?',
+      ),
+      // A shadow answer made before the answer that was served would have won, had it been shown.
+      versionWouldHaveWon: db.prepare(
+        `SELECT count(*) AS n FROM answers a
+           JOIN needs n ON n.conversation_id = a.conversation_id
+           JOIN served s ON s.conversation_id = a.conversation_id
+           JOIN answers w ON w.message_id = s.answer_id
+         WHERE a.version = ? AND a.shadow = 1 AND a.translated = 0 AND a.valid = 1 AND a.created_at < w.created_at
+           AND n.created_at >= ? AND n.created_at < ?`,
+      ),
+      needCounts: db.prepare(
+        `SELECT count(*) AS needs, count(s.conversation_id) FILTER (WHERE s.version IS NULL AND s.conversation_id IS NOT NULL) AS houseAds
+         FROM needs n LEFT JOIN served s ON s.conversation_id = n.conversation_id WHERE n.created_at >= ? AND n.created_at < ?`,
+      ),
       timelineAnswers: db.prepare(
         `SELECT n.created_at AS needAt, a.version AS version, a.created_at - n.created_at AS latencyMs, a.fitness AS fitness, a.shadow AS shadow
          FROM needs n JOIN answers a ON a.conversation_id = n.conversation_id
@@ -288,60 +314,27 @@ export class Evidence {
 
   /** Every first-hand, valid answer of a version to the needs made in [from, to), with its latency from the need. */
   answers(version: string, from: number, to: number): AnswerFact[] {
-    return this.db
-      .prepare(
-        `SELECT a.conversation_id AS conversationId, a.created_at - n.created_at AS latencyMs, a.fitness AS fitness, a.shadow AS shadow
-         FROM needs n JOIN answers a ON a.conversation_id = n.conversation_id
-         WHERE n.created_at >= ? AND n.created_at < ? AND a.version = ? AND a.translated = 0 AND a.valid = 1`,
-      )
-      .all(from, to, version)
-      .map((r) => {
-        const row = r as { conversationId: string; latencyMs: number; fitness: number | null; shadow: number };
-        return { conversationId: row.conversationId, latencyMs: row.latencyMs, fitness: row.fitness, shadow: row.shadow === 1 };
-      });
+    return this.statements.versionAnswers.all(from, to, version).map((r) => {
+      const row = r as { conversationId: string; latencyMs: number; fitness: number | null; shadow: number };
+      return { conversationId: row.conversationId, latencyMs: row.latencyMs, fitness: row.fitness, shadow: row.shadow === 1 };
+    });
   }
 
   /** What happened to a version's answers in [from, to): invalid ones, races won, ads served and clicked, and shadow answers that came first. */
   outcomes(version: string, from: number, to: number): { invalid: number; wins: number; clicks: number; wouldHaveWon: number } {
-    const one = (sql: string, ...args: unknown[]) => (this.db.prepare(sql).get(...args) as { n: number }).n;
+    const s = this.statements;
+    const one = (statement: Database.Statement) => (statement.get(version, from, to) as { n: number }).n;
     return {
-      invalid: one('SELECT count(*) AS n FROM answers WHERE version = ? AND valid = 0 AND created_at >= ? AND created_at < ?', version, from, to),
-      wins: one(
-        'SELECT count(*) AS n FROM served s JOIN needs n ON n.conversation_id = s.conversation_id WHERE s.version = ? AND n.created_at >= ? AND n.created_at < ?',
-        version,
-        from,
-        to,
-      ),
-      clicks: one(
-        'SELECT count(*) AS n FROM clicks c JOIN needs n ON n.conversation_id = c.conversation_id WHERE c.version = ? AND n.created_at >= ? AND n.created_at < ?',
-        version,
-        from,
-        to,
-      ),
-      // A shadow answer made before the answer that was served would have won, had it been shown.
-      wouldHaveWon: one(
-        `SELECT count(*) AS n FROM answers a
-           JOIN needs n ON n.conversation_id = a.conversation_id
-           JOIN served s ON s.conversation_id = a.conversation_id
-           JOIN answers w ON w.message_id = s.answer_id
-         WHERE a.version = ? AND a.shadow = 1 AND a.translated = 0 AND a.valid = 1 AND a.created_at < w.created_at
-           AND n.created_at >= ? AND n.created_at < ?`,
-        version,
-        from,
-        to,
-      ),
+      invalid: one(s.versionInvalid),
+      wins: one(s.versionWins),
+      clicks: one(s.versionClicks),
+      wouldHaveWon: one(s.versionWouldHaveWon),
     };
   }
 
   /** Needs made in [from, to), and how many of them were served the house ad. */
   needs(from: number, to: number): { needs: number; houseAds: number } {
-    const row = this.db
-      .prepare(
-        `SELECT count(*) AS needs, count(s.conversation_id) FILTER (WHERE s.version IS NULL AND s.conversation_id IS NOT NULL) AS houseAds
-         FROM needs n LEFT JOIN served s ON s.conversation_id = n.conversation_id WHERE n.created_at >= ? AND n.created_at < ?`,
-      )
-      .get(from, to) as { needs: number; houseAds: number };
-    return row;
+    return this.statements.needCounts.get(from, to) as { needs: number; houseAds: number };
   }
 
   /** Per-hour totals of every version's first-hand answers to the needs made in [from, to), from the raw rows. */

@@ -1,8 +1,9 @@
 import { answersNeeds, DASHBOARD_WINDOWS, decodeDashboardSnapshot, type DashboardSnapshot, type DashboardWindow } from '@ad-race/contracts';
+import { el } from '../ad-card';
 import { fitnessSteps, latencyLines, perVersion } from './chart-data';
 import { Chart } from './charts';
 import { colourOf } from './palette';
-import { renderRaces, renderVerdict, renderVersions } from './render';
+import { $, renderRaces, renderVerdict, renderVersions } from './render';
 // uPlot's own styles, bundled beside this script (dashboard/main.css): the CSP allows styles from this origin only.
 import 'uplot/dist/uPlot.min.css';
 
@@ -10,7 +11,6 @@ import 'uplot/dist/uPlot.min.css';
 // each checked against the contract before anything is drawn. The window and
 // the pair judged are in the address, so a projector can be pointed at one.
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 /** Without a snapshot for this long, the page says so. */
 const STALE_MS = 10_000;
 
@@ -40,9 +40,9 @@ const charts = {
 };
 
 function connection(state: 'live' | 'connecting' | 'down' | 'stale' | 'broken', text: string): void {
-  const el = $('connection');
-  el.dataset['state'] = state;
-  el.textContent = text;
+  const status = $('connection');
+  status.dataset['state'] = state;
+  status.textContent = text;
 }
 
 /** The choice as a query string: the stream's and the address's. */
@@ -110,13 +110,10 @@ function renderLegend(name: string, versions: readonly { version: string; shadow
   const box = document.querySelector<HTMLElement>(`[data-legend="${name}"]`)!;
   box.replaceChildren(
     ...versions.map((v) => {
-      const item = document.createElement('span');
-      item.className = 'key';
-      const line = document.createElement('span');
-      line.className = 'key-line';
+      const item = el('span', undefined, 'key');
+      const line = el('span', undefined, 'key-line');
       line.style.backgroundColor = colour(v.version);
-      const text = document.createElement('span');
-      text.textContent = `${v.version}${v.shadow ? ' (shadow)' : ''}${v.mean !== undefined && v.mean !== null ? ` · mean €${v.mean.toFixed(2)}` : ''}`;
+      const text = el('span', `${v.version}${v.shadow ? ' (shadow)' : ''}${v.mean !== undefined && v.mean !== null ? ` · mean €${v.mean.toFixed(2)}` : ''}`);
       item.append(line, text);
       return item;
     }),

@@ -1,18 +1,13 @@
 import { answersNeeds, type Comparison, type RaceResult, type VersionAlive } from '@ad-race/contracts';
+import { el } from '../ad-card';
 import { raceView } from './races';
 import { overallLine, verdictRows } from './verdict';
 
 // Tables and photo finishes, written into the page's elements with
 // textContent only (what the monitor says is never parsed as HTML).
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-
-function cell(text: string, className?: string): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
-}
+/** The page's element with this id. */
+export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 function swatch(colour: string): HTMLElement {
   const s = document.createElement('span');
@@ -29,14 +24,12 @@ export function renderVersions(versions: readonly VersionAlive[], colour: (versi
     tr.dataset['version'] = v.version;
     tr.dataset['service'] = v.service;
     if (!v.alive) tr.className = 'gone';
-    const name = cell('');
+    const name = el('td', '');
     if (answersNeeds(v)) name.append(swatch(colour(v.version)));
-    const label = document.createElement('span');
-    label.textContent = answersNeeds(v) ? `${v.service} ${v.version}` : v.service;
-    name.append(label);
+    name.append(el('span', answersNeeds(v) ? `${v.service} ${v.version}` : v.service));
     if (v.shadow) name.append(tag('shadow', 'shadow'));
     if (!v.alive) name.append(tag('stopped', 'stopped'));
-    tr.append(name, cell(v.alive ? String(v.instances.length) : '0', 'number'), cell(channels(v), 'speaks'));
+    tr.append(name, el('td', v.alive ? String(v.instances.length) : '0', 'number'), el('td', channels(v), 'speaks'));
     return tr;
   });
   $('versions-rows').replaceChildren(...(rows.length ? rows : [emptyRow(3, 'No heartbeat heard yet.')]));
@@ -59,21 +52,12 @@ export function channels(v: Pick<VersionAlive, 'reads' | 'writes'>): string {
 }
 
 function tag(text: string, kind: string): HTMLElement {
-  const t = document.createElement('span');
-  t.className = `tag tag-${kind}`;
-  t.textContent = text;
-  return t;
-}
-
-function small(text: string): HTMLElement {
-  const s = document.createElement('small');
-  s.textContent = text;
-  return s;
+  return el('span', text, `tag tag-${kind}`);
 }
 
 function emptyRow(columns: number, text: string): HTMLTableRowElement {
   const tr = document.createElement('tr');
-  const td = cell(text, 'muted');
+  const td = el('td', text, 'muted');
   td.colSpan = columns;
   tr.append(td);
   return tr;
@@ -96,15 +80,13 @@ export function renderVerdict(comparison: Comparison | null): void {
   $('verdict-rows').replaceChildren(
     ...verdictRows(comparison).map((row) => {
       const tr = document.createElement('tr');
-      const metric = cell(row.metric, 'metric');
-      const verdict = document.createElement('span');
-      verdict.className = 'metric-verdict';
+      const metric = el('td', row.metric, 'metric');
+      const verdict = el('span', row.verdict, 'metric-verdict');
       verdict.dataset['verdict'] = row.verdict;
-      verdict.textContent = row.verdict;
-      metric.append(verdict, small(row.basis));
-      const difference = cell(row.difference, 'number');
-      difference.append(small(row.confidence));
-      tr.append(metric, cell(row.a, 'number'), cell(row.b, 'number'), difference);
+      metric.append(verdict, el('small', row.basis));
+      const difference = el('td', row.difference, 'number');
+      difference.append(el('small', row.confidence));
+      tr.append(metric, el('td', row.a, 'number'), el('td', row.b, 'number'), difference);
       return tr;
     }),
   );
