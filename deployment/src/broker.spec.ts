@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { definitionsTemplate, passwordVariable } from './broker-definitions';
 import {
   composeFile,
+  confFiles,
   definitionPlaceholders,
   interpolateDefaults,
   loadDefinitionsOf,
@@ -130,9 +131,7 @@ withKubectl().each(OVERLAYS)('the Kubernetes overlay %s: a broker user per servi
     const output = render.command[3];
     const renderedTo = volumeAt(render, posix.dirname(output))!;
     expect(renderedTo.emptyDir).toBeDefined();
-    const loaded = (broker.volumeMounts as Yaml[])
-      .filter((m) => m.mountPath.startsWith('/etc/rabbitmq/conf.d/') && m.mountPath.endsWith('.conf'))
-      .map((m) => mountedFile(objects, pod, broker, m.mountPath))
+    const loaded = confFiles(objects, pod, broker)
       .map((conf) => loadDefinitionsOf(conf ?? ''))
       .filter(Boolean) as string[];
     expect(loaded).toHaveLength(1);

@@ -74,6 +74,18 @@ export function mountedFile(objects: Yaml[], pod: Yaml, container: Yaml, path: s
   return configMap?.data?.[mount!.subPath ?? posix.basename(path)];
 }
 
+/**
+ * The RabbitMQ conf files (/etc/rabbitmq/conf.d/*.conf) a container of a pod
+ * finds, each as mountedFile reads it, in the order RabbitMQ reads them (by path).
+ */
+export function confFiles(objects: Yaml[], pod: Yaml, container: Yaml): (string | undefined)[] {
+  return (container.volumeMounts as Yaml[])
+    .map((m) => m.mountPath as string)
+    .filter((path) => path.startsWith('/etc/rabbitmq/conf.d/') && path.endsWith('.conf'))
+    .sort()
+    .map((path) => mountedFile(objects, pod, container, path));
+}
+
 export const OVERLAYS = ['dev', 'prod'];
 /** Every service, from the one list of services (services/services.json). */
 export const SERVICES: string[] = listedServices().map((s) => s.name);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mountedFile, prodHeaderSecret, rabbitmqConf, renderOverlay, SERVICES, withKubectl, workloadOf, type Yaml } from './files';
+import { confFiles, mountedFile, prodHeaderSecret, rabbitmqConf, renderOverlay, SERVICES, withKubectl, workloadOf, type Yaml } from './files';
 
 // RabbitMQ on Kubernetes: one node in the dev overlay, a cluster of three in
 // the prod overlay (k8s/overlays/prod/rabbitmq-cluster*.yaml), whose nodes find
@@ -13,7 +13,6 @@ import { mountedFile, prodHeaderSecret, rabbitmqConf, renderOverlay, SERVICES, w
 /** The setting that makes every service declare its lasting queues (the dead letters, the monitor's) as quorum queues. */
 const QUORUM_QUEUES = { name: 'DURABLE_QUEUE_TYPE', value: 'quorum' };
 
-const CONF_D = '/etc/rabbitmq/conf.d/';
 const ENABLED_PLUGINS = '/etc/rabbitmq/enabled_plugins';
 
 /** The RabbitMQ StatefulSet of a rendered overlay, and what its broker container reads. */
@@ -26,14 +25,7 @@ function rabbitmqOf(objects: Yaml[]) {
   const mounted = (container: Yaml, path: string): string | undefined => mountedFile(objects, pod, container, path);
   /** What the broker's conf.d files set, read in the order RabbitMQ reads them: a later file's setting wins. */
   const settings = (): Record<string, string> =>
-    Object.assign(
-      {},
-      ...(broker.volumeMounts as Yaml[])
-        .map((m) => m.mountPath as string)
-        .filter((path) => path.startsWith(CONF_D) && path.endsWith('.conf'))
-        .sort()
-        .map((path) => rabbitmqConf(mounted(broker, path) ?? '')),
-    );
+    Object.assign({}, ...confFiles(objects, pod, broker).map((conf) => rabbitmqConf(conf ?? '')));
   const env = (name: string): Yaml | undefined => (broker.env as Yaml[]).find((e) => e.name === name);
   return { find, statefulSet, pod, broker, mounted, settings, env };
 }

@@ -75,11 +75,7 @@ export function stackUnderTest(label: string) {
  * into `apps` by name as each is ready: a caller's cleanup then stops those
  * started even if a later one fails.
  */
-export async function startListedServices(
-  env: (name: string) => Record<string, string>,
-  apps: Record<string, FastifyInstance> = {},
-): Promise<Record<string, FastifyInstance>> {
+export async function startListedServices(env: (name: string) => Record<string, string>, apps: Record<string, FastifyInstance>): Promise<void> {
   apps['web'] = await startWeb(env('web'));
   for (const { name, stack } of listedServices().filter((s) => s.name !== 'web')) apps[name] = await startService(name, { ...env(name), ...stack });
-  return apps;
 }

@@ -31,7 +31,7 @@ export function deadLetterName(namespace: string): string {
 }
 
 /** The dead-letter queue holds at most this many messages: the oldest go first. */
-export const DEAD_LETTER_MAX_LENGTH = 10_000;
+const DEAD_LETTER_MAX_LENGTH = 10_000;
 
 /**
  * The type of the queues whose contents must survive: the dead letters and
@@ -57,11 +57,15 @@ export const DEAD_LETTER_MAX_LENGTH = 10_000;
 export type DurableQueueType = 'classic' | 'quorum';
 
 /**
- * How the dead-letter queue is declared, by every process of a namespace alike:
- * durable, bounded, and of the namespace's durable queue type. Classic queues
- * are declared without x-queue-type, exactly as before there was a choice.
+ * How a queue whose contents must survive is declared: durable, with these
+ * arguments, and of the namespace's durable queue type. Classic queues are
+ * declared without x-queue-type, exactly as before there was a choice.
  */
-export function deadLetterQueueOptions(type: DurableQueueType): { durable: boolean; arguments: Record<string, unknown> } {
-  const args: Record<string, unknown> = { 'x-max-length': DEAD_LETTER_MAX_LENGTH };
+export function durableQueueOptions(type: DurableQueueType, args: Record<string, unknown>): { durable: boolean; arguments: Record<string, unknown> } {
   return { durable: true, arguments: type === 'quorum' ? { ...args, 'x-queue-type': 'quorum' } : args };
+}
+
+/** How the dead-letter queue is declared, by every process of a namespace alike: durable and bounded. */
+export function deadLetterQueueOptions(type: DurableQueueType): { durable: boolean; arguments: Record<string, unknown> } {
+  return durableQueueOptions(type, { 'x-max-length': DEAD_LETTER_MAX_LENGTH });
 }

@@ -1,4 +1,4 @@
-import { adNeedV1, adNeedV2, adSolutionV1, createAdNeedV1, createAdNeedV2, type AdNeedV1, type AdNeedV2 } from '@ad-race/contracts';
+import { adNeedV1, adNeedV2, adSolutionV1, createAdNeedV1, createAdNeedV2, deadLetterName, sharedQueueName, type AdNeedV1, type AdNeedV2 } from '@ad-race/contracts';
 import { Collector, eventually, freePort, openTestNamespace, silentLogger, sleep } from '@ad-race/testing';
 import { connect as connectAmqp, type Channel, type GetMessage } from 'amqplib';
 import { connect as connectTcp, createServer, type AddressInfo, type Socket } from 'node:net';
@@ -135,7 +135,7 @@ describe('the bus, against the real broker', () => {
     const letters = await ns.probe.takeDeadLetters(4);
     expect(heard.items.map((h) => h.message)).toEqual([good]);
 
-    const queue = `${ns.namespace}.ad.need.v1.ads-v1`;
+    const queue = sharedQueueName(ns.namespace, adNeedV1.channel, 'ads-v1');
     expect(letters.map((l) => [l.messageId, l.queue])).toEqual([
       ['bad-1', queue],
       ['bad-2', queue],
@@ -426,7 +426,7 @@ describe('the bus with quorum queues for what must survive a node, against the r
   it('declares the dead letters and a durable queue as quorum queues, which keep what they are given as classic ones did', async () => {
     const options = { url: ns.url, namespace: ns.namespace, logger: silentLogger, durableQueueType: 'quorum' as const };
     const queue = { kind: 'durable', group: 'monitor', maxLength: 2 } as const;
-    const durableQueue = `${ns.namespace}.ad.need.v1.monitor`;
+    const durableQueue = sharedQueueName(ns.namespace, adNeedV1.channel, queue.group);
 
     // A listener declares its durable queue, and goes away.
     const gone = new Bus({ ...options, instance: 'monitor-1' });
@@ -459,7 +459,7 @@ describe('the bus with quorum queues for what must survive a node, against the r
       await started(back);
       expect((await heard.waitFor(2)).map((m) => m.id).sort()).toEqual([needs[1]!.id, needs[2]!.id].sort());
       await eventually(async () => (await ns.probe.deadLetterDepth()) === 1, 3_000, 'a dead letter');
-      expect(await countsRedeliveries(channel, `${ns.namespace}.dead-letters`)).toBe(true);
+      expect(await countsRedeliveries(channel, deadLetterName(ns.namespace))).toBe(true);
       expect(await ns.probe.takeDeadLetters(1)).toMatchObject([{ messageId: needs[1]!.id, reason: 'not this one', queue: durableQueue }]);
       await channel.close();
     } finally {

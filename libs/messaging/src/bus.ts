@@ -1,10 +1,10 @@
-import { conversationOf, type Envelope, type MessageContract } from '@ad-race/contracts';
+import { conversationOf, type DurableQueueType, type Envelope, type MessageContract } from '@ad-race/contracts';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options, type RecoveringChannelModel } from 'amqplib';
 import { performance } from 'node:perf_hooks';
 import { Acknowledger, type Delivery } from './acknowledger';
 import { nextBroker, parseBrokerUrls, type BrokerAddress } from './brokers';
 import { coalesceWrites } from './coalesce-writes';
-import { Topology, type DurableQueueType, type QueueKind } from './topology';
+import { Topology, type QueueKind } from './topology';
 
 /** The logging the bus needs: pino's shape, so a service passes its own logger. */
 export interface BusLogger {

@@ -1,4 +1,4 @@
-import { deadLetterName, deadLetterQueueOptions, exchangeName, instanceQueueName, sharedQueueName, type DurableQueueType } from '@ad-race/contracts';
+import { deadLetterName, deadLetterQueueOptions, durableQueueOptions, exchangeName, instanceQueueName, sharedQueueName, type DurableQueueType } from '@ad-race/contracts';
 import type { Channel, Options } from 'amqplib';
 
 /**
@@ -14,9 +14,6 @@ import type { Channel, Options } from 'amqplib';
  *   gives a message one time-to-live for all its queues.
  */
 export type QueueKind = { kind: 'shared'; group: string } | { kind: 'per-instance' } | { kind: 'durable'; group: string; maxLength: number };
-
-/** The type of the queues whose contents must survive (see @ad-race/contracts). */
-export type { DurableQueueType };
 
 /** How long an unused shared queue (a version nobody runs any more) stays in the broker. */
 const SHARED_QUEUE_EXPIRES_MS = 10 * 60_000;
@@ -81,15 +78,9 @@ function queueOptions(kind: QueueKind, durableQueueType: DurableQueueType): Opti
     case 'durable':
       // Survives its consumers and the broker; bounded, dropping the oldest first, so a
       // listener that is gone for long cannot fill the broker.
-      return lasting(durableQueueType, { 'x-expires': DURABLE_QUEUE_EXPIRES_MS, 'x-max-length': kind.maxLength, 'x-overflow': 'drop-head' });
+      return durableQueueOptions(durableQueueType, { 'x-expires': DURABLE_QUEUE_EXPIRES_MS, 'x-max-length': kind.maxLength, 'x-overflow': 'drop-head' });
     case 'per-instance':
       // Always classic: a quorum queue cannot be exclusive, and this one dies with its connection anyway.
       return { exclusive: true, autoDelete: true, durable: false };
   }
-}
-
-/** A queue that outlives its consumers and the broker's restarts, of the type the namespace uses for them. */
-function lasting(type: DurableQueueType, args: Record<string, unknown>): Options.AssertQueue {
-  // Classic queues are declared without x-queue-type, exactly as before there was a choice.
-  return { durable: true, arguments: type === 'quorum' ? { ...args, 'x-queue-type': 'quorum' } : args };
 }

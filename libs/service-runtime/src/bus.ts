@@ -1,21 +1,20 @@
 import { createServiceHeartbeatV1, serviceHeartbeatV1, type MessageContract, type ServiceHeartbeatV1 } from '@ad-race/contracts';
-import { Bus, type BusOptions, type DurableQueueType } from '@ad-race/messaging';
+import { Bus, type BusOptions } from '@ad-race/messaging';
+import type { Static, TObject } from '@sinclair/typebox';
+import type { BaseConfig } from './config';
 import type { ServiceIdentity } from './identity';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
+/** The bus settings of a service's configuration (see BaseConfig): a service passes its whole configuration. */
+export type ServiceBusConfig = Pick<Static<TObject<typeof BaseConfig>>, 'AMQP_URL' | 'BUS_NAMESPACE' | 'HEARTBEAT_MS' | 'DURABLE_QUEUE_TYPE'>;
+
 export interface ServiceBusOptions {
-  /** The broker's URL, or its cluster's nodes' URLs, comma-separated (AMQP_URL). */
-  url: string;
-  namespace: string;
-  /** The type of the dead letters and durable queues (DURABLE_QUEUE_TYPE): the same for every service of a namespace. */
-  durableQueueType: DurableQueueType;
+  config: ServiceBusConfig;
   identity: ServiceIdentity;
   logger: Logger;
   metrics: Metrics;
   publishes: readonly MessageContract[];
-  /** How often the service says it is alive (see ServiceHeartbeatV1). */
-  heartbeatMs: number;
   /** A shadow version's answers are compared, never shown: its heartbeat says so. */
   shadow?: boolean;
   /** Options of the bus itself, for a service with needs of its own (the monitor's prefetch). */
@@ -26,17 +25,17 @@ export interface ServiceBusOptions {
  * The bus of a service: its connection named after the instance, the message
  * versions it publishes, its dead letters and expired needs counted; and its
  * heartbeat: it says on the bus that it has started, that it is alive every
- * `heartbeatMs`, and that it is stopping, with what it reads and writes.
+ * HEARTBEAT_MS, and that it is stopping, with what it reads and writes.
  */
 export class ServiceBus extends Bus {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly service: ServiceBusOptions) {
-    const { identity, metrics } = service;
+    const { config, identity, metrics } = service;
     super({
-      url: service.url,
-      namespace: service.namespace,
-      durableQueueType: service.durableQueueType,
+      url: config.AMQP_URL,
+      namespace: config.BUS_NAMESPACE,
+      durableQueueType: config.DURABLE_QUEUE_TYPE,
       instance: identity.instance,
       logger: service.logger,
       publishes: [...service.publishes, serviceHeartbeatV1],
@@ -52,7 +51,7 @@ export class ServiceBus extends Bus {
     await super.start();
     if (this.timer) return;
     void this.connected().then(() => this.beat('started'));
-    this.timer = setInterval(() => void this.beat('alive'), this.service.heartbeatMs);
+    this.timer = setInterval(() => void this.beat('alive'), this.service.config.HEARTBEAT_MS);
     this.timer.unref();
   }
 
@@ -74,7 +73,7 @@ export class ServiceBus extends Bus {
       shadow: this.service.shadow ?? false,
       reads,
       writes,
-      intervalMs: this.service.heartbeatMs,
+      intervalMs: this.service.config.HEARTBEAT_MS,
     });
     await this.publish(serviceHeartbeatV1, heartbeat).catch((err: Error) => this.service.logger.debug({ err: err.message }, 'could not send a heartbeat'));
   }

@@ -25,7 +25,7 @@ export async function buildApp({ config, offers = OFFERS, logger }: AdsAppDeps):
   const log = logger ?? createLogger(identity, config.LOG_LEVEL);
   const metrics = createMetrics(identity);
   const counts = adMetrics(metrics);
-  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, durableQueueType: config.DURABLE_QUEUE_TYPE, identity, logger: log, metrics, heartbeatMs: config.HEARTBEAT_MS, shadow: config.SHADOW, publishes: [adSolutionV1] });
+  const bus = createServiceBus({ config, identity, logger: log, metrics, shadow: config.SHADOW, publishes: [adSolutionV1] });
   const labels = { version: identity.version };
 
   // Reads version 1 of the needs; writes version 1 of the solutions.

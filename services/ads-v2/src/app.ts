@@ -29,7 +29,7 @@ export async function buildApp({ config, offers = OFFERS, customers = CUSTOMERS,
   const metrics = createMetrics(identity);
   const counts = adMetrics(metrics);
   const v2 = config.MESSAGES === 'v2';
-  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, durableQueueType: config.DURABLE_QUEUE_TYPE, identity, logger: log, metrics, heartbeatMs: config.HEARTBEAT_MS, shadow: config.SHADOW, publishes: [v2 ? adSolutionV2 : adSolutionV1] });
+  const bus = createServiceBus({ config, identity, logger: log, metrics, shadow: config.SHADOW, publishes: [v2 ? adSolutionV2 : adSolutionV1] });
   const labels = { version: identity.version };
   const catalog = indexCatalog(offers, customers);
   const queue = { kind: 'shared', group: `ads-${identity.version}` } as const;

@@ -33,7 +33,7 @@ export async function buildApp({ config, customers = CUSTOMERS, logger }: Adapte
   const log = logger ?? createLogger(identity, config.LOG_LEVEL);
   const metrics = createMetrics(identity);
   const counts = adapterMetrics(metrics);
-  const bus = createServiceBus({ url: config.AMQP_URL, namespace: config.BUS_NAMESPACE, durableQueueType: config.DURABLE_QUEUE_TYPE, identity, logger: log, metrics, heartbeatMs: config.HEARTBEAT_MS, publishes: [adNeedV2, adSolutionV1] });
+  const bus = createServiceBus({ config, identity, logger: log, metrics, publishes: [adNeedV2, adSolutionV1] });
   const profiles = new Map(customers.map((c) => [c.id, c]));
 
   /** Subscribes to one version and publishes each message's translation into another. */

@@ -1,8 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-/** The password of every demo customer in the seeded data set (see the README). */
-export const DEMO_PASSWORD = 'rent-a-car';
-
 // Stored as "scrypt$N$r$p$salt$hash" (salt and hash in base64), so the cost
 // can be raised later without invalidating the hashes already stored.
 const COST = { N: 16384, r: 8, p: 1 };
