@@ -5,10 +5,7 @@ import { eventually, openTestNamespace } from '@ad-race/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { expectText } from './browser';
-
-/** Screenshots for people to look at, left behind by every run (git ignores them). */
-const SCREENSHOTS = join(__dirname, '..', 'screenshots');
+import { expectText, SCREENSHOTS, watchPage } from './browser';
 
 /** The dashboard's texts are waited for longer than the customer page's. */
 const TEXT_TIMEOUT_MS = 10_000;
@@ -37,13 +34,7 @@ describe('the dashboard, served by the monitor', () => {
     });
     browser = await launchChromium();
     page = await browser.newPage();
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
-    });
+    await watchPage(page, problems, (message) => message.type() === 'error');
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expectText } from './browser';
+import { expectText, SCREENSHOTS, watchPage } from './browser';
 
 async function logIn(page: Page, url: string, email = 'anna@example.com'): Promise<void> {
   await page.goto(url);
@@ -13,9 +13,6 @@ async function logIn(page: Page, url: string, email = 'anna@example.com'): Promi
   await page.getByLabel('Password').fill('rent-a-car');
   await page.getByRole('button', { name: 'Log in' }).click();
 }
-
-/** Screenshots for people to look at, left behind by every run (git ignores them). */
-const SCREENSHOTS = join(__dirname, '..', 'screenshots');
 
 /** What a tab's socket sent (its page views) and received: what the server sent this tab, and only this tab. */
 interface Frames {
@@ -55,13 +52,7 @@ describe('the race in a browser', () => {
   /** A new page (in a context of its own unless given one), watched for troubles. */
   async function openPage(options: { context?: BrowserContext; viewport?: { width: number; height: number } } = {}): Promise<Page> {
     const opened = options.context ? await options.context.newPage() : await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 720 } });
-    opened.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) troubles.push(message.text());
-    });
-    opened.on('pageerror', (err) => troubles.push(`page error: ${err.message}`));
-    await opened.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
-    });
+    await watchPage(opened, troubles, (message) => /Content Security Policy/i.test(message.text()));
     return opened;
   }
 

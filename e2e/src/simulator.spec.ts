@@ -1,13 +1,10 @@
+import type { Comparison, VersionSummary } from '@ad-race/contracts';
 import { startStack, willUseStackQueues, type RunningStack } from '@ad-race/service-testing';
 import { planRun, simulate, type Progress } from '@ad-race/simulator';
 import { eventually, openTestNamespace } from '@ad-race/testing';
 
-/** What the monitor tells of one version in a comparison (services/monitor: GET /api/comparison). */
-interface VersionEvidence {
-  version: string;
-  wins: number;
-  clicks: number;
-}
+/** What the monitor tells of one version in a comparison (services/monitor: GET /api/comparison), as far as this test checks it. */
+type VersionEvidence = Pick<VersionSummary, 'version' | 'wins' | 'clicks'>;
 
 // The customer simulator against the stack as `npm start` runs it: its customers log in,
 // browse over the WebSocket and click, and what they did reaches the monitor over the bus.
@@ -51,7 +48,7 @@ describe('the customer simulator, against a stack', () => {
     let seen: VersionEvidence[] = [];
     await eventually(async () => {
       const res = await fetch(`${stack.urlOf('monitor')}/api/comparison?a=v1&b=v2`);
-      const body = (await res.json()) as { a: VersionEvidence; b: VersionEvidence };
+      const body = (await res.json()) as Comparison;
       seen = [body.a, body.b].map(({ version, wins, clicks }) => ({ version, wins, clicks }));
       return JSON.stringify(seen) === JSON.stringify(expected);
     }, 15_000).catch(() => undefined);

@@ -1,5 +1,5 @@
-import type { AdMessage, BrowserMessage } from '@ad-race/contracts';
-import { OFFERS } from '@ad-race/catalog';
+import type { AdMessage, BrowserMessage, Offer } from '@ad-race/contracts';
+import { OFFERS, type CustomerProfile } from '@ad-race/catalog';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,32 @@ import { Crowd, logIn, MIN_GAP_MS, simulate, steadyViews } from './driver';
 import { clickProbability } from './ground-truth';
 import { PAGES, planRun, simulatedCustomers } from './plan';
 import type { Progress } from './summary';
+
+/** Starts a stand-in web server on a free port; its url. */
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Drops the sockets still open, then closes the socket server and the web server. */
+async function closeAll(wss: WebSocketServer, server: Server): Promise<void> {
+  for (const client of wss.clients) client.terminate();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** An ad of version 1 with this offer, for a page view (or the login). */
+const adOf = (page: string, offer: Offer): AdMessage => ({
+  type: 'ad',
+  needId: randomUUID(),
+  page,
+  ad: { headline: 'A car', reason: 'why not', offer },
+  servedBy: { service: 'ads-v1', version: 'v1', instance: 'ads-v1-test' },
+  latencyMs: 3,
+});
+
+/** The web server's answer to a customer's login. */
+const sessionOf = (profile: CustomerProfile) => ({ customer: { id: profile.id, name: profile.name, email: profile.email, city: profile.homeCity, loyaltyTier: profile.loyaltyTier } });
 
 // The login against a stand-in web server that answers as the real one does
 // (POST /api/login: 429 with Retry-After when the address logged in too often).
@@ -25,8 +51,7 @@ describe('logging a customer in', () => {
       response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       response.end(JSON.stringify(answer.body));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = await listen(server);
   });
 
   afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -84,14 +109,14 @@ describe('a run', () => {
     const { profile } = anna;
     server = createServer((request, response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'session=anna; Path=/; HttpOnly' });
-      response.end(JSON.stringify({ customer: { id: profile.id, name: profile.name, email: profile.email, city: profile.homeCity, loyaltyTier: profile.loyaltyTier } }));
+      response.end(JSON.stringify(sessionOf(profile)));
       mailbox.push(ad('login'));
     });
     const mailbox: AdMessage[] = [];
     const ad = (page: string): AdMessage => {
-      const needId = randomUUID();
-      sent.add(needId);
-      return { type: 'ad', needId, page, ad: { headline: 'A car', reason: 'why not', offer }, servedBy: { service: 'ads-v1', version: 'v1', instance: 'ads-v1-test' }, latencyMs: 3 };
+      const message = adOf(page, offer);
+      sent.add(message.needId);
+      return message;
     };
     wss = new WebSocketServer({ server });
     wss.on('connection', (socket, request) => {
@@ -107,15 +132,10 @@ describe('a run', () => {
       });
       for (const message of mailbox.splice(0)) socket.send(JSON.stringify(message));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = await listen(server);
   });
 
-  afterAll(async () => {
-    for (const client of wss.clients) client.terminate();
-    await new Promise<void>((resolve) => wss.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => closeAll(wss, server));
 
   it('sends every page view of the plan with the session cookie, opens a lost socket again, and counts every ad and click', async () => {
     const options = { url, customers: 1, days: 3, speed: 3 * 86_400, seed: 1 }; // three days in a second
@@ -192,15 +212,7 @@ describe('a crowd', () => {
 
   beforeAll(async () => {
     const customers = simulatedCustomers(3, 1);
-    const offer = OFFERS[0]!;
-    const ad = (page: string): AdMessage => ({
-      type: 'ad',
-      needId: randomUUID(),
-      page,
-      ad: { headline: 'A car', reason: 'why not', offer },
-      servedBy: { service: 'ads-v1', version: 'v1', instance: 'ads-v1-test' },
-      latencyMs: 3,
-    });
+    const ad = (page: string) => adOf(page, OFFERS[0]!);
     server = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -209,7 +221,7 @@ describe('a crowd', () => {
         const { profile } = customers.find((c) => c.profile.email === email)!;
         logins++;
         response.writeHead(200, { 'content-type': 'application/json', 'set-cookie': `session=${profile.id}; Path=/; HttpOnly` });
-        response.end(JSON.stringify({ customer: { id: profile.id, name: profile.name, email, city: profile.homeCity, loyaltyTier: profile.loyaltyTier } }));
+        response.end(JSON.stringify(sessionOf(profile)));
       });
     });
     wss = new WebSocketServer({ server });
@@ -223,15 +235,10 @@ describe('a crowd', () => {
       });
       socket.send(JSON.stringify(ad('login')));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = await listen(server);
   });
 
-  afterAll(async () => {
-    for (const client of wss.clients) client.terminate();
-    await new Promise<void>((resolve) => wss.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => closeAll(wss, server));
 
   it('browses again and again on its first logins, counting each stretch afresh', async () => {
     const seen: number[] = [];

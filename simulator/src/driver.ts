@@ -1,3 +1,4 @@
+import { DEMO_PASSWORD } from '@ad-race/catalog';
 import { SessionResponse, serverMessageValidator, type AdClick, type LoginRequest, type PageView, type RaceMessage } from '@ad-race/contracts';
 import { Value } from '@sinclair/typebox/value';
 import WebSocket from 'ws';
@@ -15,8 +16,6 @@ import { TerminalReport } from './terminal';
 // a few of them logged in for as long as a tool needs, since the web server
 // lets one address log in only so often; a run replays its plan with one.
 
-/** The password of every seeded customer (libs/catalog). */
-const PASSWORD = 'rent-a-car';
 /**
  * At least this long between two page views of one customer: the web server
  * closes a socket that sends more than 10 a second on average (PAGE_VIEWS_PER_SECOND).
@@ -172,7 +171,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number {
 
 /** POST /api/login, waiting as long as the web server asks (429, 503); the session cookie. */
 export async function logIn(url: string, email: string, warn: (text: string) => void): Promise<string> {
-  const login: LoginRequest = { email, password: PASSWORD };
+  const login: LoginRequest = { email, password: DEMO_PASSWORD };
   for (let attempt = 1; ; attempt++) {
     let res: Response;
     try {
@@ -218,7 +217,7 @@ async function inParallel<T>(items: readonly T[], atOnce: number, work: (item: T
 }
 
 /** A page view to send: which customer opens which page, the draw that decides the click, and when, in real ms after the start. */
-export interface TimedView {
+interface TimedView {
   customer: number;
   page: Page;
   clickDraw: number;

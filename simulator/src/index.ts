@@ -2,5 +2,5 @@
 // customers (npm run simulate is its command line: main.ts).
 export { Crowd, simulate } from './driver';
 export { DEFAULTS as SIMULATION_DEFAULTS, type SimulateOptions } from './options';
-export type { Counts, Progress, Summary } from './summary';
-export { planRun } from './plan';
+export { houseAds, servedLine, type Counts, type Progress, type Summary } from './summary';
+export { planRun, SECONDS_PER_DAY } from './plan';

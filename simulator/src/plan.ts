@@ -17,7 +17,7 @@ export type Page = (typeof PAGES)[number];
  * How busy the site is at each hour of the day, relative to the others: quiet
  * nights, a morning, a lunch bump, and the evening peak when people plan trips.
  */
-export const DAILY_RHYTHM: readonly number[] = [
+const DAILY_RHYTHM: readonly number[] = [
   0.12, 0.06, 0.03, 0.03, 0.03, 0.08, 0.3, 0.6, 0.8, 0.8, 0.8, 0.9, 1.2, 1.1, 0.8, 0.8, 0.9, 1.1, 1.5, 1.9, 2.0, 1.7, 1.0, 0.4,
 ];
 
@@ -87,7 +87,7 @@ export function simulatedCustomers(count: number, seed: number): SimulatedCustom
 }
 
 /** How much more likely a customer visits at each hour: the site's rhythm, tripled around their peak hour. */
-export function hourWeights(habits: Habits): Record<string, number> {
+function hourWeights(habits: Habits): Record<string, number> {
   const weights: Record<string, number> = {};
   DAILY_RHYTHM.forEach((busy, hour) => {
     const distance = Math.min(Math.abs(hour - habits.peakHour), 24 - Math.abs(hour - habits.peakHour));
@@ -134,7 +134,7 @@ export function planRun({ customers: count, days, seed }: { customers: number; d
 }
 
 /** A page view of the plan and when, in real milliseconds after the clock starts, it is sent. */
-export interface Scheduled {
+interface Scheduled {
   view: PlannedView;
   atMs: number;
 }

@@ -108,6 +108,14 @@ const percent = (share: number | null) => (share === null ? '–' : `${(100 * sh
 /** The versions in a stable order: by name. */
 const versionsOf = (counts: Counts) => Object.keys(counts.byVersion).sort();
 
+/** House ads: no version answered in time (fallback), or the web server was too busy to ask (shed). */
+export const houseAds = (counts: Counts) => counts.houseAds.fallback + counts.houseAds.shed;
+
+/** Who served the ads so far, in one short text: "v1 520 v2 640 house 3" (with separator ' '). */
+export function servedLine(counts: Counts, separator: string): string {
+  return [...versionsOf(counts).map((v) => `${v} ${counts.byVersion[v]!.ads}`), `house ${houseAds(counts)}`].join(separator);
+}
+
 /** Click-through so far, per version, in one short text: "v1 2.1% v2 8.4%". */
 export function clickThroughLine(counts: Counts): string {
   const versions = versionsOf(counts);
@@ -127,7 +135,7 @@ export function formatSummary(s: Summary): string {
     const c = s.byVersion[v]!;
     return `  ${v.padEnd(10)}${n(c.ads).padStart(8)}${percent(c.ads / Math.max(1, s.ads)).padStart(9)}${n(c.clicks).padStart(9)}${percent(c.clickThrough).padStart(15)}`;
   });
-  const house = s.houseAds.fallback + s.houseAds.shed;
+  const house = houseAds(s);
   return [
     `Simulated ${s.days} day${s.days === 1 ? '' : 's'} of ${s.customers} customer${s.customers === 1 ? '' : 's'} (seed ${s.seed}, ${n(s.speed)}× speed) against ${s.url} in ${formatDuration(s.elapsedMs)}`,
     `  ${n(s.pageViews)} page views and ${n(s.logins)} logins: ${n(s.ads)} ads, ${answered}`,

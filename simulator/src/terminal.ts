@@ -1,19 +1,12 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { clickThroughLine, formatSummary, simulatedClock, type Counts, type Progress, type Summary } from './summary';
-
-/** The ads so far by who served them, in one short text: "v1 520 v2 640 house 3". */
-function adsLine(counts: Counts): string {
-  const versions = Object.keys(counts.byVersion).sort();
-  const house = counts.houseAds.fallback + counts.houseAds.shed;
-  return [...versions.map((v) => `${v} ${counts.byVersion[v]!.ads}`), `house ${house}`].join(' ');
-}
+import { clickThroughLine, formatSummary, servedLine, simulatedClock, type Progress, type Summary } from './summary';
 
 /** The payload of one redraw of the bar. */
 export function barFields(progress: Progress): Record<string, string> {
   return {
     phase: progress.phase === 'browsing' ? '' : `${progress.phase} `,
     clock: simulatedClock(progress.simulatedSec, progress.days),
-    ads: adsLine(progress),
+    ads: servedLine(progress, ' '),
     clicks: String(progress.clicks),
     ctr: clickThroughLine(progress),
   };

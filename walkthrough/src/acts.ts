@@ -5,7 +5,9 @@ import {
   fitnessAndClicks,
   instancesOf,
   monitorSawWinner,
+  ms,
   neverServed,
+  percent,
   photoFinish,
   ranOn,
   seenAlive,
@@ -59,17 +61,14 @@ const START_ADAPTER = ['start', 'schema-adapter'];
 const MOVE_V2 = ['restart', 'ads-v2', 'MESSAGES=v2'];
 const STOP_V1 = ['stop', 'ads-v1'];
 
-const p50 = (c: Comparison, version: string) => {
-  const s = [c.a, c.b].find((x) => x.version === version);
-  return s?.latencyMs ? `${s.latencyMs.p50.toFixed(2)} ms` : '–';
-};
-const share = (rate: number | null) => (rate === null ? '–' : `${Math.round(100 * rate)}%`);
+const p50 = (s: Comparison['a']) => (s.latencyMs ? ms(s.latencyMs.p50) : '–');
+const share = (rate: number | null) => (rate === null ? '–' : percent(rate, 1));
 
 /** The monitor's figures of the race between two versions, in one line. */
 function raceFigures(c: Comparison): string {
   return `the monitor: ${c.needs} races; ${[c.a, c.b]
     .filter((s) => s.answers > 0)
-    .map((s) => `${s.version}${s.shadow ? ' (shadow)' : ''} answered ${s.answers}, won ${s.shadow ? `none (would have won ${s.wouldHaveWon})` : share(s.winRate)}, p50 ${p50(c, s.version)}`)
+    .map((s) => `${s.version}${s.shadow ? ' (shadow)' : ''} answered ${s.answers}, won ${s.shadow ? `none (would have won ${s.wouldHaveWon})` : share(s.winRate)}, p50 ${p50(s)}`)
     .join('; ')}`;
 }
 

@@ -1,5 +1,5 @@
 import type { Comparison, RaceReply, VersionAlive } from '@ad-race/contracts';
-import type { Counts } from '@ad-race/simulator';
+import { houseAds, servedLine as served, type Counts } from '@ad-race/simulator';
 
 // What each act must show, judged from what was seen: the customers' own
 // counts (every ad they got, and who served it) and what the monitor reports.
@@ -14,17 +14,16 @@ export interface Claim {
 }
 
 const claim = (text: string, holds: boolean, evidence: string): Claim => ({ claim: text, holds, evidence });
-const percent = (part: number, whole: number) => `${whole === 0 ? 0 : Math.round((100 * part) / whole)}%`;
-const ms = (value: number) => `${value.toFixed(2)} ms`;
+/** A part of a whole in whole percent: "25%" (0% of nothing). */
+export const percent = (part: number, whole: number) => `${whole === 0 ? 0 : Math.round((100 * part) / whole)}%`;
+/** A latency as the claims give it: "1.25 ms". */
+export const ms = (value: number) => `${value.toFixed(2)} ms`;
 
-/** House ads: no version answered in time, or the web server was too busy to ask. */
-const houseAds = (counts: Counts) => counts.houseAds.fallback + counts.houseAds.shed;
+/** One version's figures in a comparison, if it is either side. */
+const sideOf = (comparison: Comparison, version: string) => [comparison.a, comparison.b].find((s) => s.version === version);
 
 /** Who served the ads, in one phrase: "v1 12, v2 48, house 0". */
-export function servedLine(counts: Counts): string {
-  const versions = Object.keys(counts.byVersion).sort();
-  return [...versions.map((v) => `${v} ${counts.byVersion[v]!.ads}`), `house ${houseAds(counts)}`].join(', ');
-}
+export const servedLine = (counts: Counts) => served(counts, ', ');
 
 /**
  * Every page view the customers sent got an ad from an ad service: none is
@@ -61,7 +60,7 @@ export function neverServed(counts: Counts, version: string): Claim {
 
 /** The monitor counted a version's wins over the act's races as more than half of those it answered. */
 export function monitorSawWinner(comparison: Comparison, version: string): Claim {
-  const summary = [comparison.a, comparison.b].find((s) => s.version === version);
+  const summary = sideOf(comparison, version);
   const rate = summary?.winRate ?? null;
   const latency = summary?.latencyMs ? `, p50 ${ms(summary.latencyMs.p50)}` : '';
   return claim(
@@ -126,7 +125,7 @@ export function ranOn(what: string, before: readonly string[], after: readonly s
 
 /** A version runs in shadow: the monitor has its answers timed, and none of them won a race. */
 export function comparedInShadow(comparison: Comparison, version: string): Claim {
-  const s = [comparison.a, comparison.b].find((x) => x.version === version);
+  const s = sideOf(comparison, version);
   const holds = s !== undefined && s.shadow && s.answers > 0 && s.wins === 0;
   const evidence = s
     ? `${version}: ${s.shadow ? 'shadow' : 'not a shadow'}, ${s.answers} answers, ${s.wins} races won, would have won ${s.wouldHaveWon}${s.latencyMs ? `, p50 ${ms(s.latencyMs.p50)}` : ''}`

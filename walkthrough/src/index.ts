@@ -1,2 +1,2 @@
 // The walkthrough's script, for the tests that run it (npm run walkthrough is its command line: main.ts).
-export { ACTS, type Act } from './acts';
+export { ACTS } from './acts';

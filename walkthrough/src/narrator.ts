@@ -136,14 +136,14 @@ export class Narrator {
 }
 
 /** A bar of `width` cells for done of total: "▕██████░░░░▏". */
-export function progressBar(done: number, total: number, width: number): string {
+function progressBar(done: number, total: number, width: number): string {
   const share = total <= 0 ? 1 : Math.min(1, Math.max(0, done / total));
   const full = Math.round(share * width);
   return `▕${'█'.repeat(full)}${'░'.repeat(width - full)}▏`;
 }
 
 /** Text wrapped at `width`, the first line after `first`, the others after `rest`. */
-export function wrap(text: string, width: number, first: string, rest: string): string {
+function wrap(text: string, width: number, first: string, rest: string): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {

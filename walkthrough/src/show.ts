@@ -1,5 +1,5 @@
 import type { Comparison, RaceMessage, VersionAlive } from '@ad-race/contracts';
-import { Crowd, simulate, type Counts, type Summary } from '@ad-race/simulator';
+import { Crowd, SECONDS_PER_DAY, simulate, type Counts, type Summary } from '@ad-race/simulator';
 import { servedLine, type Claim } from './checks';
 import type { Narrator } from './narrator';
 import type { Pace } from './pace';
@@ -156,19 +156,20 @@ export class Show {
 
   /** A simulated week, as `npm run simulate` runs it, with its progress; the summary. */
   async week(): Promise<{ summary: Summary; from: Date; to: Date }> {
+    const DAYS = 7;
     const { customers, speed } = this.pace.week;
-    this.narrator.command(`npm run simulate -- --customers ${customers} --days 7 --speed ${speed} --seed ${this.seed}`);
+    this.narrator.command(`npm run simulate -- --customers ${customers} --days ${DAYS} --speed ${speed} --seed ${this.seed}`);
     const from = new Date();
     const summary = await simulate({
       url: this.stack.address.web,
       customers,
-      days: 7,
+      days: DAYS,
       speed,
       seed: this.seed,
       quiet: true,
       onProgress: (p) => {
-        const day = Math.min(7, Math.floor(p.simulatedSec / 86_400) + 1);
-        this.narrator.progress(p.simulatedSec, 7 * 86_400, `${p.phase === 'browsing' ? `day ${day} of 7` : p.phase} · ${p.pageViews} page views · ${servedLine(p)}`);
+        const day = Math.min(p.days, Math.floor(p.simulatedSec / SECONDS_PER_DAY) + 1);
+        this.narrator.progress(p.simulatedSec, p.days * SECONDS_PER_DAY, `${p.phase === 'browsing' ? `day ${day} of ${p.days}` : p.phase} · ${p.pageViews} page views · ${servedLine(p)}`);
       },
     });
     this.narrator.endProgress();

@@ -24,8 +24,6 @@ export function stageCommand(args: readonly string[], compose: boolean): string 
   return `npm run stage -- ${compose ? '--compose ' : ''}${args.join(' ')}`;
 }
 
-export class StageFailed extends Error {}
-
 /** What a stage command did: what it was asked, or nothing, since it was already so (exit code 3). */
 export type StageResult = 'done' | 'unchanged';
 /** stage's exit code for "nothing to do" (EXIT.unchanged in tools/stack-state.mjs). */
@@ -42,7 +40,7 @@ export async function stageCommandsDone(): Promise<void> {
 export class Stack {
   constructor(readonly address: StackAddress) {}
 
-  /** Runs one stage command; every line it prints goes to `echo`. Throws StageFailed when it fails. */
+  /** Runs one stage command; every line it prints goes to `echo`. Throws when it fails. */
   stage(args: readonly string[], echo: (line: string) => void): Promise<StageResult> {
     const argv = [...(this.address.compose ? ['--compose'] : []), ...args];
     // A process group of its own: Ctrl-C in the terminal stops the walkthrough, not a command halfway.
@@ -57,12 +55,12 @@ export class Stack {
     child.stdout.on('data', lines);
     child.stderr.on('data', lines);
     const ran = new Promise<StageResult>((resolve, reject) => {
-      child.once('error', (err) => reject(new StageFailed(`could not run tools/stage.mjs: ${err.message}`)));
+      child.once('error', (err) => reject(new Error(`could not run tools/stage.mjs: ${err.message}`)));
       child.once('close', (code) => {
         if (pending) echo(pending);
         if (code === 0) resolve('done');
         else if (code === UNCHANGED) resolve('unchanged');
-        else reject(new StageFailed(`\`${stageCommand(args, this.address.compose)}\` failed (exit code ${code})`));
+        else reject(new Error(`\`${stageCommand(args, this.address.compose)}\` failed (exit code ${code})`));
       });
     });
     inFlight.add(ran);

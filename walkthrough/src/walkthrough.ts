@@ -1,4 +1,4 @@
-import { CUSTOMERS } from '@ad-race/catalog';
+import { CUSTOMERS, DEMO_PASSWORD } from '@ad-race/catalog';
 import { chromiumPath } from '@ad-race/chromium';
 import { Crowd } from '@ad-race/simulator';
 import { ACTS, type Memory } from './acts';
@@ -40,7 +40,6 @@ export const passed = (outcome: ActOutcome) => !outcome.failure && outcome.claim
 
 /** The login the pictures are taken with: the customer after the crowd. */
 const WATCHER = CUSTOMERS[CROWD_SIZE]!.email;
-const PASSWORD = 'rent-a-car';
 
 export async function runWalkthrough(options: WalkthroughOptions): Promise<ActOutcome[]> {
   const { narrator, pace, address } = options;
@@ -65,7 +64,7 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<ActOu
     const show = new Show(stack, crowd, finishes, narrator, pace, options.seed);
     await show.setScene(first.opening);
     if (options.screenshots) {
-      screens = await Screens.open({ web: address.web, monitor: address.monitor, dir: options.screenshots, email: WATCHER, password: PASSWORD });
+      screens = await Screens.open({ web: address.web, monitor: address.monitor, dir: options.screenshots, email: WATCHER, password: DEMO_PASSWORD });
       narrator.note('Pictures', `${WATCHER} is logged in in Chromium; a picture at the end of each act goes to ${options.screenshots}`);
     }
     const memory: Memory = { webSince: { act: options.acts[0]!, instances: instancesOf(await stack.versions(), 'web') } };

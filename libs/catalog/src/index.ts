@@ -14,3 +14,6 @@ export const OFFERS: readonly Offer[] = offers as Offer[];
 
 /** Every customer profile in the seeded data set (libs/catalog/data/customers.json). */
 export const CUSTOMERS: readonly CustomerProfile[] = customers as CustomerProfile[];
+
+/** The password of every customer in the seeded data set (see the README). */
+export const DEMO_PASSWORD = 'rent-a-car';
